@@ -1,0 +1,50 @@
+package dev.parley.auth;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** auth-service settings ({@code parley.auth.*}); defaults are the production values. */
+@ConfigMapping(prefix = "parley.auth")
+public interface AuthConfig {
+
+    /** {@code iss} of every token; verifiers pin it. */
+    @WithDefault("parley-auth")
+    String issuer();
+
+    /** {@code aud} of every token; verifiers pin it. */
+    @WithDefault("parley-api")
+    String audience();
+
+    /** Lifetime of an access token. */
+    @WithDefault("PT15M")
+    Duration accessTokenTtl();
+
+    /** Absolute lifetime of a login session: rotation does not extend it. */
+    @WithDefault("P30D")
+    Duration refreshTokenTtl();
+
+    /** bcrypt cost factor (log2 rounds), 4..31. */
+    @WithDefault("12")
+    int bcryptCost();
+
+    SigningKeys signingKeys();
+
+    interface SigningKeys {
+        /** Key id that signs new tokens; may be omitted when exactly one key is configured. */
+        Optional<String> active();
+
+        /** Key id -> path of a PKCS#8 PEM RSA private key (mounted from a Secret in production). */
+        Map<String, String> files();
+
+        /** With no key configured, generate one and keep it in {@link #generatedDir()} (dev and local only). */
+        @WithDefault("false")
+        boolean generateIfMissing();
+
+        @WithDefault(".data/auth")
+        String generatedDir();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.parley.auth.account;
+
+import java.time.Instant;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+
+import dev.parley.auth.account.AuthDtos.AccountView;
+import dev.parley.auth.account.AuthDtos.AuthResponse;
+import dev.parley.auth.account.AuthDtos.LoginRequest;
+import dev.parley.auth.account.AuthDtos.RegisterRequest;
+import dev.parley.auth.profile.ProfileProvisioner;
+import dev.parley.auth.token.AccessTokenIssuer;
+import dev.parley.auth.token.RefreshToken;
+import dev.parley.auth.token.RefreshTokenStore;
+import dev.parley.auth.token.RefreshTokenStore.Redemption;
+import dev.parley.support.problem.ProblemException;
+
+/** Registration, login and the session lifecycle. */
+@ApplicationScoped
+public class AccountService {
+
+    private static final Logger LOG = Logger.getLogger(AccountService.class);
+
+    private final PasswordHasher passwords;
+    private final AccessTokenIssuer accessTokens;
+    private final RefreshTokenStore refreshTokens;
+    private final ProfileProvisioner profiles;
+
+    public AccountService(PasswordHasher passwords, AccessTokenIssuer accessTokens, RefreshTokenStore refreshTokens,
+            ProfileProvisioner profiles) {
+        this.passwords = passwords;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.profiles = profiles;
+    }
+
+    public AuthResponse register(RegisterRequest request) {
+        String email = request.email().toLowerCase(Locale.ROOT);
+        rejectTaken(request.username(), email);
+        Credential credential = new Credential();
+        credential.username = request.username();
+        credential.usernameKey = request.username().toLowerCase(Locale.ROOT);
+        credential.email = email;
+        credential.passwordHash = passwords.hash(request.password());
+        credential.createdAt = Instant.now();
+        try {
+            credential.persist();
+        } catch (MongoWriteException e) {
+            if (ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY) {
+                // lost a race with a concurrent registration: say which value is taken
+                rejectTaken(request.username(), email);
+            }
+            throw e;
+        }
+        LOG.infof("Registered user %s", credential.userId());
+        profiles.provision(credential.userId(), credential.username, credential.email);
+        return startSession(credential);
+    }
+
+    public AuthResponse login(LoginRequest request) {
+        boolean byUsername = request.username() != null && !request.username().isBlank();
+        boolean byEmail = request.email() != null && !request.email().isBlank();
+        if (byUsername == byEmail) {
+            throw ProblemException.badRequest("validation_failed", "Give exactly one of: username, email");
+        }
+        Credential credential = byUsername ? Credential.findByUsername(request.username().trim())
+                : Credential.findByEmail(request.email().trim());
+        if (credential == null || credential.passwordHash == null) {
+            passwords.verifyDecoy(request.password());
+            throw invalidCredentials();
+        }
+        if (!passwords.verify(request.password(), credential.passwordHash)) {
+            throw invalidCredentials();
+        }
+        return startSession(credential);
+    }
+
+    public AuthResponse refresh(String refreshToken) {
+        Redemption redemption = refreshTokens.redeem(refreshToken);
+        if (!(redemption instanceof Redemption.Redeemed redeemed)) {
+            throw ProblemException.unauthorized("invalid_refresh_token",
+                    "The refresh token is unknown, expired, revoked or already used");
+        }
+        RefreshToken used = redeemed.token();
+        Credential credential = Credential.findByUserId(used.userId);
+        if (credential == null) {
+            throw ProblemException.unauthorized("invalid_refresh_token", "The account no longer exists");
+        }
+        RefreshTokenStore.Issued next = refreshTokens.successor(used);
+        return response(credential, next.value());
+    }
+
+    public void logout(String refreshToken) {
+        refreshTokens.revokeSessionOf(refreshToken)
+                .ifPresent(userId -> LOG.infof("User %s logged out of one session", userId));
+    }
+
+    public void logoutAll(String userId) {
+        long revoked = refreshTokens.revokeAllOf(userId);
+        LOG.infof("User %s logged out everywhere (%d token(s) revoked)", userId, revoked);
+    }
+
+    private AuthResponse startSession(Credential credential) {
+        return response(credential, refreshTokens.startSession(credential.userId()).value());
+    }
+
+    private AuthResponse response(Credential credential, String refreshToken) {
+        String access = accessTokens.forUser(credential.userId(), credential.username, credential.email);
+        return new AuthResponse(new AccountView(credential.userId(), credential.username, credential.email),
+                access, refreshToken, "Bearer", accessTokens.expiresInSeconds());
+    }
+
+    private static void rejectTaken(String username, String email) {
+        if (Credential.findByUsername(username) != null) {
+            throw ProblemException.conflict("username_taken", "That username is taken");
+        }
+        if (Credential.findByEmail(email) != null) {
+            throw ProblemException.conflict("email_taken", "That email is already registered");
+        }
+    }
+
+    private static ProblemException invalidCredentials() {
+        return ProblemException.unauthorized("invalid_credentials", "Wrong username, email or password");
+    }
+}
