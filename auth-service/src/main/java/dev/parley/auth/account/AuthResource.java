@@ -103,6 +103,7 @@ public class AuthResource {
     @POST
     @Path("/logout-all")
     @RolesAllowed("user")
+    @Consumes(MediaType.WILDCARD)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "End every session of the caller", description = "Only the signed-in user (bearer token,"
             + " role user).")
