@@ -1,0 +1,90 @@
+package dev.parley.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One service of the stack, run from its built Quarkus app as a child JVM. */
+final class ServiceProcess {
+
+    private final String name;
+    private final int port;
+    private final List<String> properties;
+    private Process process;
+    private Path log;
+
+    ServiceProcess(String name, int port, List<String> properties) {
+        this.name = name;
+        this.port = port;
+        this.properties = properties;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    void start(Path root, Path logs, String mongoUri) throws IOException {
+        Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw install -DskipTests)");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx512m", "-XX:+UseG1GC",
+                "-Dquarkus.profile=local",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.mongodb.connection-string=" + mongoUri));
+        command.addAll(properties);
+        command.add("-jar");
+        command.add(jar.toString());
+        log = logs.resolve(name + ".log");
+        process = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    void printTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> System.out.println("  | " + l));
+        } catch (IOException e) {
+            System.out.println("  (cannot read " + log + ")");
+        }
+    }
+
+    void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
