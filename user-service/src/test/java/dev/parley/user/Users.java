@@ -1,13 +1,12 @@
 package dev.parley.user;
 
-import static dev.parley.testsupport.OpenApiContract.api;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bson.types.ObjectId;
 
+import dev.parley.testsupport.OpenApiContract;
 import dev.parley.testsupport.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -41,7 +40,12 @@ final class Users {
 
     /** The API as that user calls it. */
     static RequestSpecification as(String userId, String username) {
-        return api().auth().oauth2(token(userId, username));
+        return api(token(userId, username));
+    }
+
+    /** The API called with this bearer token. */
+    static RequestSpecification api(String token) {
+        return OpenApiContract.api().auth().oauth2(token);
     }
 
     /** Any signed-in user (for lookups). */
@@ -50,7 +54,7 @@ final class Users {
     }
 
     static RequestSpecification asAuthService() {
-        return api().auth().oauth2(TestTokens.service("auth-service"));
+        return api(TestTokens.service("auth-service"));
     }
 
     /** Creates a profile the way auth-service does at registration. */

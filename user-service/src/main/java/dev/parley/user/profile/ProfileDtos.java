@@ -32,7 +32,8 @@ public final class ProfileDtos {
             @Schema(required = true, example = "alice@example.com") String email,
             @Schema(required = true, nullable = true, example = "https://cdn.example.com/alice.png") String profilePic,
             @Schema(required = true, enumeration = { "online", "offline", "away" }) String status,
-            @Schema(required = true, nullable = true, description = "When the user last set a status") Instant lastSeen) {
+            @Schema(required = true, nullable = true, implementation = String.class, format = "date-time",
+                    example = "2024-06-01T12:00:00Z", description = "When the user last set a status") Instant lastSeen) {
 
         static ProfileView of(UserProfile p) {
             return new ProfileView(p.userId(), p.username, p.email, p.profilePic, p.status, p.lastSeen);
@@ -45,7 +46,8 @@ public final class ProfileDtos {
             @Schema(required = true, example = "alice") String username,
             @Schema(required = true, nullable = true, example = "https://cdn.example.com/alice.png") String profilePic,
             @Schema(required = true, enumeration = { "online", "offline", "away" }) String status,
-            @Schema(required = true, nullable = true, description = "When the user last set a status") Instant lastSeen) {
+            @Schema(required = true, nullable = true, implementation = String.class, format = "date-time",
+                    example = "2024-06-01T12:00:00Z", description = "When the user last set a status") Instant lastSeen) {
 
         static PublicProfileView of(UserProfile p) {
             return new PublicProfileView(p.userId(), p.username, p.profilePic, p.status, p.lastSeen);

@@ -144,7 +144,8 @@ public class UserResource {
             + " Case-insensitive prefix match, in username order; public profiles only.")
     @APIResponse(responseCode = "200", description = "Matching users, at most limit",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed: search or limit out of range",
+    @APIResponse(responseCode = "400",
+            description = "validation_failed: search missing or not 1-32 of A-Z a-z 0-9 _ . -, or limit not 1-50",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "No or invalid access token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
