@@ -1,0 +1,85 @@
+package dev.parley.chat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** chat-service settings ({@code parley.chat.*}). */
+@ConfigMapping(prefix = "parley.chat")
+public interface ChatConfig {
+
+    /** Largest message content, in UTF-8 bytes. */
+    @WithDefault("4096")
+    int maxContentBytes();
+
+    /** Most messages one {@code sync} answer carries; the client asks again from the last one. */
+    @WithDefault("500")
+    int syncPageSize();
+
+    Writer writer();
+
+    Socket socket();
+
+    Crypto crypto();
+
+    Redis redis();
+
+    interface Writer {
+        /** Most messages in one bulk insert. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Messages waiting for the store before sends are refused as overloaded. */
+        @WithDefault("50000")
+        int maxQueued();
+    }
+
+    interface Socket {
+        /** Browser origins allowed to open the WebSocket (no Origin header = not a browser = allowed). */
+        @WithDefault("http://localhost:8080")
+        List<String> allowedOrigins();
+
+        /** Frames a connection may send per second on average. */
+        @WithDefault("50")
+        int framesPerSecond();
+
+        /** Frames a connection may send in a burst. */
+        @WithDefault("100")
+        int frameBurst();
+
+        /** Rate-limited frames tolerated before the socket is closed with 1008. */
+        @WithDefault("20")
+        int floodStrikes();
+
+        /** Typing events a connection may send per 10 seconds; more are dropped. */
+        @WithDefault("10")
+        int typingPer10Seconds();
+    }
+
+    interface Crypto {
+        /** Key id that encrypts new content; may be omitted with exactly one key. */
+        Optional<String> activeKey();
+
+        /** Key id -> base64 of 32 random bytes (AES-256). From a Secret in production. */
+        Map<String, String> keys();
+
+        /** With no key configured, generate one into {@link #generatedDir()} (dev and local only). */
+        @WithDefault("false")
+        boolean generateIfMissing();
+
+        @WithDefault(".data/chat")
+        String generatedDir();
+    }
+
+    interface Redis {
+        /** Fan-out and presence between replicas through Redis (needs quarkus.redis.hosts). */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("parley")
+        String prefix();
+    }
+}

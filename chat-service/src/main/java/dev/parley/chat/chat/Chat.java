@@ -1,0 +1,71 @@
+package dev.parley.chat.chat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.codecs.pojo.annotations.BsonId;
+import org.bson.types.ObjectId;
+
+import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
+import io.quarkus.mongodb.panache.common.MongoEntity;
+
+/**
+ * A conversation: {@code direct} between exactly two users (unique per pair through
+ * {@code directKey}) or a named {@code group}. Each participant's read position lives here, so a
+ * read receipt is one small update however many messages it covers.
+ */
+@MongoEntity(collection = "chats")
+public class Chat extends PanacheMongoEntityBase {
+
+    public static final String DIRECT = "direct";
+    public static final String GROUP = "group";
+
+    @BsonId
+    public ObjectId id;
+    public String type;
+    /** Sorted user ids. */
+    public List<String> participantIds;
+    public String name;
+    public Instant createdAt;
+    public String createdBy;
+    /** "direct:a:b" with the two ids sorted, or "group:<id>": unique either way. */
+    public String directKey;
+    /** Time of the newest message, or of creation; orders the chat list. */
+    public Instant lastMessageAt;
+    /** userId -> the newest message that user has read. */
+    public Map<String, ReadMarker> readMarkers = new HashMap<>();
+
+    /** A position in a chat's history: everything up to and including it. */
+    public static class ReadMarker {
+        public String messageId;
+        public Instant timestamp;
+
+        public ReadMarker() {
+        }
+
+        public ReadMarker(String messageId, Instant timestamp) {
+            this.messageId = messageId;
+            this.timestamp = timestamp;
+        }
+
+        /** Whether this position is at or after the message (timestamp, id). */
+        public boolean covers(Instant messageTime, String messageIdHex) {
+            int byTime = timestamp.compareTo(messageTime);
+            return byTime > 0 || (byTime == 0 && messageId.compareTo(messageIdHex) >= 0);
+        }
+    }
+
+    public String idHex() {
+        return id.toHexString();
+    }
+
+    public boolean hasParticipant(String userId) {
+        return participantIds.contains(userId);
+    }
+
+    public static String directKey(String a, String b) {
+        return a.compareTo(b) < 0 ? "direct:" + a + ":" + b : "direct:" + b + ":" + a;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.parley.chat.chat;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.parley.chat.chat.ChatDtos.ChatList;
+import dev.parley.chat.chat.ChatDtos.ChatView;
+import dev.parley.chat.chat.ChatDtos.CreateChatRequest;
+import dev.parley.support.problem.Problem;
+
+/** Creating and listing chats. Signed-in users only (role user). */
+@Path("/chat")
+@Tag(name = "chats")
+@RolesAllowed("user")
+@SecurityRequirement(name = "bearer")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@Produces(MediaType.APPLICATION_JSON)
+public class ChatResource {
+
+    private final ChatService chats;
+    private final JsonWebToken caller;
+
+    public ChatResource(ChatService chats, JsonWebToken caller) {
+        this.chats = chats;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a chat", description = "Any signed-in user; they become a participant. A direct chat"
+            + " with the same person is returned (200) instead of created again.")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatView.class)))
+    @APIResponse(responseCode = "200", description = "The existing direct chat",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatView.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid access token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not a user token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response create(@NotNull @Valid CreateChatRequest body) {
+        ChatService.Created created = chats.create(caller.getSubject(), body);
+        return Response.status(created.existed() ? 200 : 201).entity(chats.view(created.chat(), caller.getSubject())).build();
+    }
+
+    @GET
+    @Operation(summary = "My chats", description = "Any signed-in user: the chats they are in, newest activity first,"
+            + " each with its newest message and their unread count (at most 200).")
+    @APIResponse(responseCode = "200", description = "The chats",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatList.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid access token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not a user token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ChatList list() {
+        return new ChatList(chats.list(caller.getSubject()));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.parley.chat.crypto;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.parley.support.problem.Problem;
+
+/** Operator endpoint for key rotation; internal (never routed by the gateway), service credential only. */
+@Path("/internal/messages/reencrypt")
+@Tag(name = "operations")
+public class KeyAdminResource {
+
+    private final Reencryption reencryption;
+
+    public KeyAdminResource(Reencryption reencryption) {
+        this.reencryption = reencryption;
+    }
+
+    @POST
+    @RolesAllowed("service")
+    @SecurityRequirement(name = "bearer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Re-encrypt old messages under the active key", description = "Service credential only."
+            + " Run after making a new key active; then the old key can be removed from the key ring.")
+    @APIResponse(responseCode = "200", description = "What was done",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Reencryption.Report.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not a service credential",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Reencryption.Report reencrypt() {
+        return reencryption.run();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.parley.chat.message;
+
+import java.time.Instant;
+
+import org.bson.codecs.pojo.annotations.BsonId;
+import org.bson.types.ObjectId;
+
+import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
+import io.quarkus.mongodb.panache.common.MongoEntity;
+
+/**
+ * One message. Its content is never stored in clear: {@code keyId}, {@code nonce} and
+ * {@code ciphertext} hold it sealed by {@link dev.parley.chat.crypto.MessageCipher}. A deleted
+ * message keeps its place in the history with the content wiped.
+ */
+@MongoEntity(collection = "messages")
+public class Message extends PanacheMongoEntityBase {
+
+    @BsonId
+    public ObjectId id;
+    public String chatId;
+    public String senderId;
+    /** The other participant of a direct chat; null in groups. */
+    public String receiverId;
+    /** text | image | file */
+    public String type;
+    public String keyId;
+    public byte[] nonce;
+    public byte[] ciphertext;
+    /** Assigned by the server; history is ordered by (timestamp, id). */
+    public Instant timestamp;
+    /** Chosen by the client (or the server when absent); a retried send returns the stored message. */
+    public String clientMessageId;
+    public Instant editedAt;
+    public Instant deletedAt;
+
+    public String idHex() {
+        return id.toHexString();
+    }
+
+    /** What the ciphertext is bound to: a copy on any other record fails to decrypt. */
+    public byte[] associatedData() {
+        return (idHex() + "|" + chatId + "|" + senderId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.parley.chat.message;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+import dev.parley.chat.message.MessageDtos.EditMessage;
+import dev.parley.chat.message.MessageDtos.MessagePage;
+import dev.parley.chat.message.MessageDtos.MessageView;
+import dev.parley.chat.message.MessageDtos.ReadUpTo;
+import dev.parley.chat.message.MessageDtos.SendMessage;
+import dev.parley.support.problem.Problem;
+
+/** History and the REST fallback for sending. Participants of the chat only (role user). */
+@Path("/chat")
+@Tag(name = "messages")
+@RolesAllowed("user")
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = "No or invalid access token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "Not a participant (not_a_participant), not the sender"
+        + " (not_your_message), or not a user token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "404", description = "chat_not_found or message_not_found",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "400", description = "validation_failed, invalid_cursor",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class MessageResource {
+
+    private final MessageService messages;
+    private final JsonWebToken caller;
+
+    public MessageResource(MessageService messages, JsonWebToken caller) {
+        this.messages = messages;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/{chatId}")
+    @Blocking
+    @Operation(summary = "A page of history", description = "Participants only. Newest first; pass nextCursor as"
+            + " before= for older messages. Pages never overlap or skip, whatever arrives meanwhile.")
+    @APIResponse(responseCode = "200", description = "The page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
+    public MessagePage history(@PathParam("chatId") String chatId,
+            @QueryParam("before") @Size(max = 100) String before,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
+        return messages.history(caller.getSubject(), chatId, before, limit);
+    }
+
+    @POST
+    @Path("/message")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a message (REST fallback)", description = "Participants only (receiverId finds or"
+            + " creates the direct chat). Same path as the WebSocket send: online participants get message:receive."
+            + " A retry with the same clientMessageId returns the stored message with 200.")
+    @APIResponse(responseCode = "201", description = "Stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "200", description = "Already stored by an earlier try",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "413", description = "content_too_large",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> send(@NotNull @Valid SendMessage body) {
+        return messages.send(caller.getSubject(), body, null)
+                .map(sent -> Response.status(sent.duplicate() ? 200 : 201).entity(sent.message()).build());
+    }
+
+    @POST
+    @Path("/{chatId}/read")
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mark read up to a message", description = "Participants only. Everything up to and"
+            + " including the message is read by the caller; the others get message:read.")
+    @APIResponse(responseCode = "204", description = "Read position moved (or already there)")
+    public void read(@PathParam("chatId") String chatId, @NotNull @Valid ReadUpTo body) {
+        messages.markRead(caller.getSubject(), chatId, body.messageId());
+    }
+
+    @PATCH
+    @Path("/message/{id}")
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Edit my message", description = "The sender only, text messages only; participants get"
+            + " message:updated.")
+    @APIResponse(responseCode = "200", description = "Edited",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "413", description = "content_too_large",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public MessageView edit(@PathParam("id") String id, @NotNull @Valid EditMessage body) {
+        return messages.edit(caller.getSubject(), id, body.content());
+    }
+
+    @DELETE
+    @Path("/message/{id}")
+    @Blocking
+    @Operation(summary = "Delete my message", description = "The sender only. The content is wiped; the message"
+            + " keeps its place in history with deletedAt. Participants get message:deleted.")
+    @APIResponse(responseCode = "204", description = "Deleted (or already deleted)")
+    public void delete(@PathParam("id") String id) {
+        messages.delete(caller.getSubject(), id);
+    }
+}

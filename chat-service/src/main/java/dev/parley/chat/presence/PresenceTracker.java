@@ -1,0 +1,92 @@
+package dev.parley.chat.presence;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import dev.parley.chat.chat.Chat;
+import dev.parley.chat.realtime.ChatEvents;
+import dev.parley.chat.realtime.ConnectionRegistry;
+import dev.parley.chat.realtime.ReplicaRelay;
+
+/**
+ * A user is online while at least one socket of theirs is open on any replica. The first open
+ * and the last close are announced as {@code user:status} to everyone who shares a chat with them,
+ * and reported to user-service through the {@link PresenceSink}.
+ */
+@ApplicationScoped
+public class PresenceTracker {
+
+    private static final Logger LOG = Logger.getLogger(PresenceTracker.class);
+
+    private final ConnectionRegistry registry;
+    private final ReplicaRelay relay;
+    private final ChatEvents events;
+    private final PresenceSink sink;
+
+    public PresenceTracker(ConnectionRegistry registry, ReplicaRelay relay, ChatEvents events, PresenceSink sink) {
+        this.registry = registry;
+        this.relay = relay;
+        this.events = events;
+        this.sink = sink;
+    }
+
+    public Uni<Void> opened(String userId, WebSocketConnection connection) {
+        boolean firstHere = registry.add(userId, connection);
+        Uni<Void> follow = firstHere ? relay.follow(userId) : Uni.createFrom().voidItem();
+        return follow.chain(() -> relay.countConnection(userId, true))
+                .invoke(count -> {
+                    if (count == null ? firstHere : count == 1) {
+                        announce(userId, "online", null);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> closed(String userId, WebSocketConnection connection) {
+        boolean lastHere = registry.remove(userId, connection);
+        Uni<Void> unfollow = lastHere ? relay.unfollow(userId) : Uni.createFrom().voidItem();
+        return unfollow.chain(() -> relay.countConnection(userId, false))
+                .invoke(count -> {
+                    if (count == null ? lastHere : count <= 0) {
+                        announce(userId, "offline", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** A status the user chose (online or away) or that user-service reported. */
+    public void statusChanged(String userId, String status, Instant lastSeen) {
+        announce(userId, status, lastSeen);
+    }
+
+    private void announce(String userId, String status, Instant lastSeen) {
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                events.status(contactsOf(userId), userId, status, lastSeen);
+                sink.report(userId, status, lastSeen);
+            } catch (RuntimeException e) {
+                LOG.warnf("Presence of %s not announced: %s", userId, e.getMessage());
+            }
+        });
+    }
+
+    /** Everyone who shares a chat with the user. */
+    public static Set<String> contactsOf(String userId) {
+        Set<String> contacts = new HashSet<>();
+        Chat.<Chat>mongoCollection().find(com.mongodb.client.model.Filters.eq("participantIds", userId))
+                .projection(new org.bson.Document("participantIds", 1))
+                .forEach(chat -> contacts.addAll(chat.participantIds));
+        contacts.remove(userId);
+        return contacts;
+    }
+}

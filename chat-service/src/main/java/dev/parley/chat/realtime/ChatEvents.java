@@ -1,0 +1,73 @@
+package dev.parley.chat.realtime;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.parley.chat.chat.ChatDirectory.Members;
+import dev.parley.chat.message.MessageDtos.MessageView;
+
+/** The server-to-client events, each serialized once and handed to the {@link Fanout}. */
+@ApplicationScoped
+public class ChatEvents {
+
+    private final Fanout fanout;
+    private final ObjectMapper json;
+
+    public ChatEvents(Fanout fanout, ObjectMapper json) {
+        this.fanout = fanout;
+        this.json = json;
+    }
+
+    /** To every participant's connections but the sending one (which gets the ack). */
+    public void messageCreated(Members chat, MessageView message, String senderConnection) {
+        fanout.toUsers(chat.participantIds(), frame("message:receive", Map.of("message", message)), senderConnection);
+    }
+
+    public void messageUpdated(Members chat, MessageView message) {
+        fanout.toUsers(chat.participantIds(), frame("message:updated", Map.of("message", message)), null);
+    }
+
+    public void messageDeleted(Members chat, String chatId, String messageId, Instant deletedAt) {
+        fanout.toUsers(chat.participantIds(), frame("message:deleted",
+                Map.of("chatId", chatId, "messageId", messageId, "deletedAt", deletedAt)), null);
+    }
+
+    public void messageRead(Members chat, String readerId, String messageId) {
+        fanout.toUsers(others(chat, readerId), frame("message:read",
+                Map.of("chatId", chat.chatId(), "userId", readerId, "messageId", messageId)), null);
+    }
+
+    public void typing(Members chat, String userId, boolean typing) {
+        fanout.toUsers(others(chat, userId), frame("user:typing",
+                Map.of("chatId", chat.chatId(), "userId", userId, "typing", typing)), null);
+    }
+
+    public void status(Collection<String> contacts, String userId, String status, Instant lastSeen) {
+        Map<String, Object> data = lastSeen == null ? Map.of("userId", userId, "status", status)
+                : Map.of("userId", userId, "status", status, "lastSeen", lastSeen);
+        fanout.toUsers(contacts, frame("user:status", data), null);
+    }
+
+    public String frame(String event, Object data) {
+        return serialize(Envelope.of(event, data));
+    }
+
+    public String serialize(Envelope envelope) {
+        try {
+            return json.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Event not serializable", e);
+        }
+    }
+
+    private static List<String> others(Members chat, String userId) {
+        return chat.participantIds().stream().filter(p -> !p.equals(userId)).toList();
+    }
+}

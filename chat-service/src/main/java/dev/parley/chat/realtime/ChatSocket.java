@@ -1,0 +1,93 @@
+package dev.parley.chat.realtime;
+
+import java.time.Instant;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.presence.PresenceTracker;
+
+/**
+ * The real-time endpoint. The upgrade needs a valid access token (header, or the
+ * {@code access_token} query parameter for browsers); the socket is closed with 1008 when that
+ * token expires, and the client reconnects with a fresh one and {@code sync}s.
+ */
+@WebSocket(path = "/ws")
+@RolesAllowed("user")
+public class ChatSocket {
+
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+    private static final TypedKey<SocketSession> SESSION = new TypedKey<>("parley.session");
+    static final short POLICY_VIOLATION = 1008;
+
+    private final SocketProtocol protocol;
+    private final PresenceTracker presence;
+    private final ChatConfig config;
+    private final Vertx vertx;
+    private final SecurityIdentity identity;
+
+    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config, Vertx vertx,
+            SecurityIdentity identity) {
+        this.protocol = protocol;
+        this.presence = presence;
+        this.config = config;
+        this.vertx = vertx;
+        this.identity = identity;
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection) {
+        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
+        String userId = token.getSubject();
+        long millisLeft = Math.max(1, token.getExpirationTime() * 1000 - Instant.now().toEpochMilli());
+        long timer = vertx.setTimer(millisLeft, id -> connection.close(new CloseReason(POLICY_VIOLATION, "token_expired"))
+                .subscribe().with(ok -> {
+                }, failure -> {
+                }));
+        connection.userData().put(SESSION, new SocketSession(userId, timer, config.socket()));
+        LOG.infof("ws open user=%s connection=%s origin=%s", userId, connection.id(),
+                connection.handshakeRequest().header("Origin"));
+        return presence.opened(userId, connection);
+    }
+
+    @OnTextMessage
+    public Uni<Void> message(WebSocketConnection connection, String frame) {
+        SocketSession session = connection.userData().get(SESSION);
+        if (!session.allowFrame()) {
+            if (session.strike(config.socket().floodStrikes())) {
+                LOG.infof("ws flood user=%s connection=%s: closing", session.userId, connection.id());
+                return connection.close(new CloseReason(POLICY_VIOLATION, "flood"));
+            }
+            return connection.sendText(protocol.error("rate_limited", "Too many frames; slow down", null));
+        }
+        return protocol.handle(session, connection.id(), frame)
+                .chain(reply -> reply == null ? Uni.createFrom().voidItem() : connection.sendText(reply));
+    }
+
+    @OnClose
+    public Uni<Void> close(WebSocketConnection connection) {
+        SocketSession session = connection.userData().get(SESSION);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        vertx.cancelTimer(session.expiryTimer);
+        CloseReason reason = connection.closeReason();
+        LOG.infof("ws close user=%s connection=%s code=%s", session.userId, connection.id(),
+                reason == null ? "none" : reason.getCode());
+        return presence.closed(session.userId, connection);
+    }
+}

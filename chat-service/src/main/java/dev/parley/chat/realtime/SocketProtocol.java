@@ -1,0 +1,168 @@
+package dev.parley.chat.realtime;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import dev.parley.chat.chat.ChatDirectory;
+import dev.parley.chat.message.MessageDtos.SendMessage;
+import dev.parley.chat.message.MessageService;
+import dev.parley.chat.presence.PresenceTracker;
+import dev.parley.support.problem.ProblemException;
+
+/**
+ * What each client event does. Every event is authorized on its own (membership is checked per
+ * chat, per event); anything rejected becomes an {@code error} event for the sender and the
+ * connection carries on.
+ */
+@ApplicationScoped
+public class SocketProtocol {
+
+    private static final Logger LOG = Logger.getLogger(SocketProtocol.class);
+
+    /** A reply to the sending connection only. */
+    public record Reply(String json) {
+    }
+
+    private final ObjectMapper json;
+    private final Validator validator;
+    private final MessageService messages;
+    private final ChatDirectory directory;
+    private final ChatEvents events;
+    private final PresenceTracker presence;
+
+    public SocketProtocol(ObjectMapper json, Validator validator, MessageService messages, ChatDirectory directory,
+            ChatEvents events, PresenceTracker presence) {
+        this.json = json;
+        this.validator = validator;
+        this.messages = messages;
+        this.directory = directory;
+        this.events = events;
+        this.presence = presence;
+    }
+
+    Uni<String> handle(SocketSession session, String connectionId, String frame) {
+        JsonNode root;
+        try {
+            root = json.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().item(error("bad_json", "The frame is not JSON", null));
+        }
+        if (root == null || !root.isObject() || !root.path("event").isTextual()) {
+            return Uni.createFrom().item(error("bad_envelope", "Expected {\"event\": \"...\", \"data\": {...}}", null));
+        }
+        String event = root.get("event").asText();
+        String ref = root.path("id").isTextual() ? root.get("id").asText() : null;
+        JsonNode data = root.path("data");
+        Uni<String> reply = switch (event) {
+            case "message:send" -> Uni.createFrom().deferred(() -> send(session, connectionId, data, ref));
+            case "user:typing" -> blocking(() -> typing(session, data, ref));
+            case "message:read" -> blocking(() -> read(session, data));
+            case "user:status" -> Uni.createFrom().item(() -> status(session, data, ref));
+            case "sync" -> blocking(() -> sync(session, data, ref));
+            default -> Uni.createFrom().item(error("unknown_event", "Unknown event " + event, ref));
+        };
+        return reply.onFailure().recoverWithItem(failure -> failureToError(failure, ref));
+    }
+
+    String error(String code, String message, String ref) {
+        Map<String, Object> data = ref == null ? Map.of("code", code, "message", message)
+                : Map.of("code", code, "message", message, "ref", ref);
+        return events.frame("error", data);
+    }
+
+    private Uni<String> send(SocketSession session, String connectionId, JsonNode data, String ref) {
+        SendMessage request = read(data, SendMessage.class);
+        validate(request);
+        return messages.send(session.userId, request, connectionId)
+                .map(sent -> events.serialize(new Envelope("message:ack",
+                        Map.of("clientMessageId", sent.message().clientMessageId(), "message", sent.message(),
+                                "duplicate", sent.duplicate()), ref)));
+    }
+
+    private String typing(SocketSession session, JsonNode data, String ref) {
+        String chatId = text(data, "chatId");
+        ChatDirectory.Members chat = directory.membersFor(chatId, session.userId);
+        if (!session.allowTyping()) {
+            return error("rate_limited", "Too many typing events", ref);
+        }
+        events.typing(chat, session.userId, data.path("typing").asBoolean(true));
+        return null;
+    }
+
+    private String read(SocketSession session, JsonNode data) {
+        messages.markRead(session.userId, text(data, "chatId"), text(data, "messageId"));
+        return null;
+    }
+
+    private String status(SocketSession session, JsonNode data, String ref) {
+        String status = text(data, "status");
+        if (!Set.of("online", "away").contains(status)) {
+            return error("validation_failed", "status must be online or away", ref);
+        }
+        presence.statusChanged(session.userId, status, null);
+        return null;
+    }
+
+    private String sync(SocketSession session, JsonNode data, String ref) {
+        MessageService.SyncPage page = messages.sync(session.userId, text(data, "since"));
+        return events.serialize(new Envelope("sync:result", Map.of("messages", page.messages(), "more", page.more()), ref));
+    }
+
+    private static Uni<String> blocking(java.util.function.Supplier<String> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private String failureToError(Throwable failure, String ref) {
+        if (failure instanceof ProblemException problem) {
+            var body = problem.toProblem();
+            return error(body.code(), body.detail(), ref);
+        }
+        if (failure instanceof jakarta.validation.ConstraintViolationException invalid) {
+            String fields = invalid.getConstraintViolations().stream()
+                    .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().collect(Collectors.joining("; "));
+            return error("validation_failed", fields, ref);
+        }
+        LOG.error("WebSocket event failed", failure);
+        return error("internal_error", "The event could not be processed", ref);
+    }
+
+    private <T> T read(JsonNode data, Class<T> type) {
+        if (!data.isObject()) {
+            throw ProblemException.badRequest("validation_failed", "data must be an object");
+        }
+        try {
+            return json.treeToValue(data, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw ProblemException.badRequest("validation_failed", "data has the wrong shape for this event");
+        }
+    }
+
+    private <T> void validate(T value) {
+        Set<ConstraintViolation<T>> violations = validator.validate(value);
+        if (!violations.isEmpty()) {
+            throw new jakarta.validation.ConstraintViolationException(violations);
+        }
+    }
+
+    private static String text(JsonNode data, String field) {
+        JsonNode value = data.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw ProblemException.badRequest("validation_failed", field + " is required");
+        }
+        return value.asText();
+    }
+}
