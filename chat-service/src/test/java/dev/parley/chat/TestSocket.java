@@ -47,7 +47,9 @@ public final class TestSocket implements AutoCloseable {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20)
                 .setMaxFrameSize(1 << 20));
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
-                .setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+                .setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                // no Origin, like a mobile or server client, unless the test plays a browser and sets one
+                .setAllowOriginHeader(headers.containsKey("Origin"));
         headers.forEach(options::addHeader);
         try {
             WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

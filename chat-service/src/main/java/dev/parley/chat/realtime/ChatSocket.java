@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -76,6 +77,12 @@ public class ChatSocket {
         }
         return protocol.handle(session, connection.id(), frame)
                 .chain(reply -> reply == null ? Uni.createFrom().voidItem() : connection.sendText(reply));
+    }
+
+    /** Transport failures (a frame over the size limit, a reset peer): the socket is gone, nothing else is. */
+    @OnError
+    public void failed(WebSocketConnection connection, Throwable failure) {
+        LOG.infof("ws failure connection=%s: %s", connection.id(), failure.getMessage());
     }
 
     @OnClose
