@@ -58,7 +58,7 @@ public class PresenceTracker {
         return unfollow.chain(() -> relay.countConnection(userId, false))
                 .invoke(count -> {
                     if (count == null ? lastHere : count <= 0) {
-                        announce(userId, "offline", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                        announce(userId, "offline", null);
                     }
                 })
                 .replaceWithVoid();
@@ -69,7 +69,9 @@ public class PresenceTracker {
         announce(userId, status, lastSeen);
     }
 
-    private void announce(String userId, String status, Instant lastSeen) {
+    /** lastSeen is the moment of the change unless the reporter knows better. */
+    private void announce(String userId, String status, Instant reportedLastSeen) {
+        Instant lastSeen = reportedLastSeen != null ? reportedLastSeen : Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 events.status(contactsOf(userId), userId, status, lastSeen);

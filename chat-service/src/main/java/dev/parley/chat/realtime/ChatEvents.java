@@ -50,9 +50,7 @@ public class ChatEvents {
     }
 
     public void status(Collection<String> contacts, String userId, String status, Instant lastSeen) {
-        Map<String, Object> data = lastSeen == null ? Map.of("userId", userId, "status", status)
-                : Map.of("userId", userId, "status", status, "lastSeen", lastSeen);
-        fanout.toUsers(contacts, frame("user:status", data), null);
+        fanout.toUsers(contacts, frame("user:status", Map.of("userId", userId, "status", status, "lastSeen", lastSeen)), null);
     }
 
     public String frame(String event, Object data) {
