@@ -1,0 +1,160 @@
+package dev.parley.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.parley.testsupport.TestRedis;
+import dev.parley.testsupport.TestTokens;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Two chat-service processes (the packaged application) on one store and one real Redis: users
+ * connected to different replicas chat both ways, and presence is counted across replicas.
+ */
+class ReplicaIT {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static MongoServer store;
+    private static Process first;
+    private static Process second;
+    private static int firstPort;
+    private static int secondPort;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startTwoReplicas() throws Exception {
+        store = new MongoServer(new MemoryBackend());
+        store.bind("127.0.0.1", 0);
+        String mongo = "mongodb://127.0.0.1:" + store.getLocalAddress().getPort();
+        String redis = TestRedis.uri();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String messageKey = Base64.getEncoder().encodeToString(key);
+        String prefix = "parley-it-" + System.nanoTime();
+        firstPort = TestRedis.freePort();
+        secondPort = TestRedis.freePort();
+        first = start("first", firstPort, mongo, redis, messageKey, prefix);
+        second = start("second", secondPort, mongo, redis, messageKey, prefix);
+        awaitReady(first, firstPort);
+        awaitReady(second, secondPort);
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        for (Process p : new Process[] { first, second }) {
+            if (p != null) {
+                p.destroy();
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (store != null) {
+            store.shutdownNow();
+        }
+    }
+
+    @Test
+    void usersOnDifferentReplicasChatBothWaysAndSeeEachOthersPresence() throws Exception {
+        TestUser ann = TestUser.create("ann");
+        TestUser ben = TestUser.create("ben");
+        String chat = RestAssured.given().baseUri("http://127.0.0.1:" + firstPort).auth().oauth2(ann.token())
+                .contentType(ContentType.JSON).body(Map.of("participantIds", List.of(ben.id())))
+                .post("/chat").then().statusCode(201).extract().path("id");
+
+        try (TestSocket annOnFirst = TestSocket.connect(vertx, ws(firstPort), ann.token())) {
+            annOnFirst.drain();
+            try (TestSocket benOnSecond = TestSocket.connect(vertx, ws(secondPort), ben.token())) {
+                assertEquals("online", annOnFirst.await(f -> "user:status".equals(f.getString("event")), "ben online")
+                        .getJsonObject("data").getString("status"));
+
+                annOnFirst.reply(annOnFirst.send("message:send", Map.of("chatId", chat, "content", "from the first replica")));
+                JsonObject atBen = benOnSecond.await("message:receive").getJsonObject("data").getJsonObject("message");
+                assertEquals("from the first replica", atBen.getString("content"));
+
+                benOnSecond.reply(benOnSecond.send("message:send", Map.of("chatId", chat, "content", "and back")));
+                assertEquals("and back", annOnFirst.await("message:receive").getJsonObject("data")
+                        .getJsonObject("message").getString("content"));
+
+                // a second socket of ben's on the other replica: closing one of them is not "offline"
+                try (TestSocket benOnFirst = TestSocket.connect(vertx, ws(firstPort), ben.token())) {
+                    benOnFirst.drain();
+                }
+                benOnSecond.send("user:status", Map.of("status", "away"));
+                assertEquals("away", annOnFirst.await(f -> "user:status".equals(f.getString("event")), "ben away")
+                        .getJsonObject("data").getString("status"));
+            }
+            assertEquals("offline", annOnFirst.await(f -> "user:status".equals(f.getString("event")), "ben offline")
+                    .getJsonObject("data").getString("status"));
+        }
+    }
+
+    private static URI ws(int port) {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    private static Process start(String name, int port, String mongo, String redis, String messageKey, String prefix)
+            throws IOException {
+        Path log = Path.of("target", "replica-" + name + ".log");
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.mongodb.connection-string=" + mongo,
+                "-Dquarkus.redis.hosts=" + redis,
+                "-Dparley.chat.redis.enabled=true",
+                "-Dparley.chat.redis.prefix=" + prefix,
+                "-Dparley.chat.crypto.keys.k1=" + messageKey,
+                "-Dmp.jwt.verify.publickey.location=" + TestTokens.jwksFile().toUri(),
+                "-Dquarkus.log.console.json.enabled=false",
+                "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitReady(Process process, int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("replica on port " + port + " did not become ready; see target/replica-*.log");
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // waiting for a child process to boot, not for an outcome under test
+        }
+    }
+}
