@@ -31,6 +31,20 @@ public interface AuthConfig {
     @WithDefault("12")
     int bcryptCost();
 
+    /** Lifetime of a service credential obtained from /internal/service-token. */
+    @WithDefault("PT5M")
+    Duration serviceTokenTtl();
+
+    /**
+     * Services that may exchange their secret for a service credential: service name -> the
+     * SHA-256 (hex) of its secret. Only the hash is configured here; the secret lives with the service.
+     */
+    Map<String, ServiceClient> serviceClients();
+
+    interface ServiceClient {
+        String secretSha256();
+    }
+
     SigningKeys signingKeys();
 
     interface SigningKeys {

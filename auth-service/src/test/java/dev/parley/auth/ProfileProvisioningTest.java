@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.parley.testsupport.EmbeddedMongoResource;
+import dev.parley.testsupport.StandInServer;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,19 +27,19 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(UserServiceStandIn.class)
 class ProfileProvisioningTest {
 
-    UserServiceStandIn.Handle userService;
+    StandInServer.Handle userService;
 
     @BeforeEach
     void reset() {
-        userService.clear();
-        userService.answerWith(201);
+        userService.reset();
+        userService.answer("/", 201, null);
     }
 
     @Test
     void registrationCreatesTheProfileWithAVerifiableServiceCredential() throws Exception {
         JsonPath account = Accounts.register(Accounts.uniqueName("sam"));
 
-        UserServiceStandIn.Received call = userService.next();
+        StandInServer.Received call = userService.next();
         assertNotNull(call, "user-service was called");
         assertEquals("POST", call.method());
         assertEquals("/internal/users", call.path());
@@ -62,7 +63,7 @@ class ProfileProvisioningTest {
 
     @Test
     void registrationSucceedsWhenUserServiceFails() throws Exception {
-        userService.answerWith(503);
+        userService.answer("/", 503, null);
 
         Accounts.register(Accounts.uniqueName("tess"));
 

@@ -1,6 +1,5 @@
 package dev.parley.auth.token;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -18,7 +17,6 @@ public class AccessTokenIssuer {
 
     public static final String USER_ROLE = "user";
     public static final String SERVICE_ROLE = "service";
-    private static final Duration SERVICE_TOKEN_TTL = Duration.ofSeconds(60);
 
     private final AuthConfig config;
     private final SigningKeyRing keys;
@@ -42,7 +40,7 @@ public class AccessTokenIssuer {
                 .expiresAt(now.plus(config.accessTokenTtl()).getEpochSecond()));
     }
 
-    /** A service credential naming the calling service: groups = [service], valid one minute. */
+    /** A service credential naming the calling service: groups = [service], short-lived. */
     public String forService(String serviceName) {
         Instant now = Instant.now();
         return sign(Jwt.issuer(config.issuer())
@@ -52,7 +50,11 @@ public class AccessTokenIssuer {
                 .groups(Set.of(SERVICE_ROLE))
                 .claim("jti", UUID.randomUUID().toString())
                 .issuedAt(now)
-                .expiresAt(now.plus(SERVICE_TOKEN_TTL).getEpochSecond()));
+                .expiresAt(now.plus(config.serviceTokenTtl()).getEpochSecond()));
+    }
+
+    public long serviceTokenSeconds() {
+        return config.serviceTokenTtl().toSeconds();
     }
 
     public long expiresInSeconds() {

@@ -52,6 +52,6 @@ public class PresenceResource {
     @APIResponse(responseCode = "403", description = "Not a service credential",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void changed(@NotNull @Valid PresenceChange change) {
-        presence.statusChanged(change.userId(), change.status(), change.lastSeen());
+        presence.statusStored(change.userId(), change.status(), change.lastSeen());
     }
 }

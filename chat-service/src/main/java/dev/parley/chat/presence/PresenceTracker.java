@@ -64,20 +64,31 @@ public class PresenceTracker {
                 .replaceWithVoid();
     }
 
-    /** A status the user chose (online or away) or that user-service reported. */
-    public void statusChanged(String userId, String status, Instant lastSeen) {
-        announce(userId, status, lastSeen);
+    /** A status the user chose on a socket (online or away): announced and kept in user-service. */
+    public void statusChosen(String userId, String status) {
+        announce(userId, status, null, true);
+    }
+
+    /** A status user-service already stored (set over REST): announced only. */
+    public void statusStored(String userId, String status, Instant lastSeen) {
+        announce(userId, status, lastSeen, false);
+    }
+
+    private void announce(String userId, String status, Instant reportedLastSeen) {
+        announce(userId, status, reportedLastSeen, true);
     }
 
     /** lastSeen is the moment of the change unless the reporter knows better. */
-    private void announce(String userId, String status, Instant reportedLastSeen) {
+    private void announce(String userId, String status, Instant reportedLastSeen, boolean report) {
         Instant lastSeen = reportedLastSeen != null ? reportedLastSeen : Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 events.status(contactsOf(userId), userId, status, lastSeen);
-                sink.report(userId, status, lastSeen);
             } catch (RuntimeException e) {
                 LOG.warnf("Presence of %s not announced: %s", userId, e.getMessage());
+            }
+            if (report) {
+                sink.report(userId, status, lastSeen);
             }
         });
     }

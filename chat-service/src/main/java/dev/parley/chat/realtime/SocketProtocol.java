@@ -113,7 +113,7 @@ public class SocketProtocol {
         if (!Set.of("online", "away").contains(status)) {
             return error("validation_failed", "status must be online or away", ref);
         }
-        presence.statusChanged(session.userId, status, null);
+        presence.statusChosen(session.userId, status);
         return null;
     }
 

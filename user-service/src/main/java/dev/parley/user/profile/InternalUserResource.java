@@ -5,6 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -18,10 +20,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.parley.support.problem.Problem;
+import dev.parley.user.profile.ProfileDtos.PresenceReport;
 import dev.parley.user.profile.ProfileDtos.ProfileSeed;
 import dev.parley.user.profile.ProfileDtos.ProfileView;
 
-/** Service-to-service: auth-service creates a profile at registration. Never routed by the gateway. */
+/**
+ * Service-to-service: auth-service creates a profile at registration; chat-service reports presence.
+ * Never routed by the gateway.
+ */
 @Path("/internal/users")
 @Tag(name = "internal")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,5 +61,25 @@ public class InternalUserResource {
     public Response create(@NotNull @Valid ProfileSeed body) {
         ProfileService.Provisioned result = profiles.provision(body);
         return Response.status(result.created() ? Response.Status.CREATED : Response.Status.OK).entity(result.profile()).build();
+    }
+
+    @PUT
+    @Path("/{id}/presence")
+    @RolesAllowed("service")
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Record presence", description = "Only other Parley services (chat-service, which sees the"
+            + " sockets). Sets status and lastSeen; a report older than the stored lastSeen is ignored, so reports"
+            + " that arrive out of order cannot leave a stale status.")
+    @APIResponse(responseCode = "204", description = "Recorded (or ignored as stale)")
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid credential",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not a service credential",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "user_not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void presence(@PathParam("id") String id, @NotNull @Valid PresenceReport body) {
+        profiles.recordPresence(id, body.status(), body.lastSeen());
     }
 }

@@ -75,6 +75,13 @@ public final class ProfileDtos {
     }
 
     /** Who a profile is created for: sent by auth-service, or read from the caller's own token. */
+    @Schema(name = "PresenceReport", description = "chat-service's word on a user's presence")
+    public record PresenceReport(
+            @Schema(required = true, enumeration = { "online", "offline", "away" })
+            @NotNull @Pattern(regexp = "^(online|offline|away)$", message = "must be online, offline or away") String status,
+            @Schema(required = true, description = "When the change happened") @NotNull Instant lastSeen) {
+    }
+
     @Schema(name = "ProfileSeed", description = "A new user as auth-service registered it")
     public record ProfileSeed(
             @Schema(required = true, example = "665f1c2ab3e4d5f6a7b8c9d0", description = "The user id (ObjectId hex)")

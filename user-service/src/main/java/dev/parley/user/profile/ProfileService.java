@@ -1,6 +1,9 @@
 package dev.parley.user.profile;
 
+import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Filters.regex;
 
 import java.time.Instant;
@@ -64,6 +67,17 @@ public class ProfileService {
         UserProfile updated = update(caller, Updates.combine(Updates.set("status", status), Updates.set("lastSeen", now)));
         statusChanges.fire(new StatusChanged(updated.userId(), updated.status, updated.lastSeen));
         return ProfileView.of(updated);
+    }
+
+    /** Presence as chat-service saw it; applied only if not older than what is stored. No event: it came from chat. */
+    public void recordPresence(String userId, String status, Instant lastSeen) {
+        if (!ObjectId.isValid(userId) || UserProfile.findByUserId(userId) == null) {
+            throw ProblemException.notFound("user_not_found", "No user has that id");
+        }
+        Instant at = lastSeen.truncatedTo(ChronoUnit.MILLIS);
+        UserProfile.mongoCollection().updateOne(
+                and(eq("_id", new ObjectId(userId)), or(eq("lastSeen", null), lte("lastSeen", at))),
+                Updates.combine(Updates.set("status", status), Updates.set("lastSeen", at)));
     }
 
     public ProfileView updateProfilePic(ProfileSeed caller, String profilePic) {
