@@ -119,6 +119,7 @@ class ChatSocketTest {
             assertEquals("online", online.getString("status"));
 
             TestSocket benSecond = connect(ben);
+            benSecond.drain(); // its opening is processed before the first one closes
             benSocket.close();
             benSecond.send("user:status", Map.of("status", "away"));
             assertEquals("away", annSocket.await(f -> "user:status".equals(f.getString("event")), "ben away")

@@ -4,6 +4,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.parley.chat.chat.Chat;
 import dev.parley.chat.realtime.ChatEvents;
@@ -32,12 +35,31 @@ public class PresenceTracker {
     private final ReplicaRelay relay;
     private final ChatEvents events;
     private final PresenceSink sink;
+    /**
+     * One ordered lane per stripe of users: a user's changes are announced in the order they
+     * happened (an offline overtaken by the next online would leave contacts seeing them offline).
+     */
+    private final ExecutorService[] lanes = new ExecutorService[4];
 
     public PresenceTracker(ConnectionRegistry registry, ReplicaRelay relay, ChatEvents events, PresenceSink sink) {
         this.registry = registry;
         this.relay = relay;
         this.events = events;
         this.sink = sink;
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "presence-lane");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
     }
 
     public Uni<Void> opened(String userId, WebSocketConnection connection) {
@@ -81,7 +103,7 @@ public class PresenceTracker {
     /** lastSeen is the moment of the change unless the reporter knows better. */
     private void announce(String userId, String status, Instant reportedLastSeen, boolean report) {
         Instant lastSeen = reportedLastSeen != null ? reportedLastSeen : Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
+        lanes[Math.floorMod(userId.hashCode(), lanes.length)].execute(() -> {
             try {
                 events.status(contactsOf(userId), userId, status, lastSeen);
             } catch (RuntimeException e) {
