@@ -27,7 +27,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  * Ctrl-C stops everything it started. A second copy refuses to start while one is running.
  *
  * <p>Options (flags or environment): {@code --mongo-uri URI} / {@code PARLEY_MONGO_URI},
- * {@code --port-offset N} / {@code PARLEY_PORT_OFFSET}.
+ * {@code --port-offset N} / {@code PARLEY_PORT_OFFSET}, {@code --chat-replicas N} /
+ * {@code PARLEY_CHAT_REPLICAS} with {@code --redis-uri URI} / {@code PARLEY_REDIS_URI}.
  */
 public final class LocalStack {
 
@@ -38,31 +39,49 @@ public final class LocalStack {
     private final Path data;
     private final int offset;
     private final String mongoUri;
+    private final int chatReplicas;
+    private final String redisUri;
     private final List<ServiceProcess> started = new ArrayList<>();
     private MongoServer store;
     private H2Backend storeBackend;
 
-    private LocalStack(Path root, int offset, String mongoUri) {
+    private LocalStack(Path root, int offset, String mongoUri, int chatReplicas, String redisUri) {
         this.root = root;
         this.data = root.resolve(".data");
         this.offset = offset;
         this.mongoUri = mongoUri;
+        this.chatReplicas = chatReplicas;
+        this.redisUri = redisUri;
     }
 
     public static void main(String[] args) throws Exception {
+        // the embedded store logs every connection: keep that in its own file, not on the console
+        Path logs = findRoot().resolve(".data").resolve("logs");
+        Files.createDirectories(logs);
+        System.setProperty("org.slf4j.simpleLogger.logFile", logs.resolve("store.log").toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         String mongoUri = System.getenv("PARLEY_MONGO_URI");
         int offset = Integer.parseInt(System.getenv().getOrDefault("PARLEY_PORT_OFFSET", "0"));
+        int chatReplicas = Integer.parseInt(System.getenv().getOrDefault("PARLEY_CHAT_REPLICAS", "1"));
+        String redisUri = System.getenv().getOrDefault("PARLEY_REDIS_URI", "redis://localhost:6379");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mongo-uri" -> mongoUri = args[++i];
                 case "--port-offset" -> offset = Integer.parseInt(args[++i]);
+                case "--chat-replicas" -> chatReplicas = Integer.parseInt(args[++i]);
+                case "--redis-uri" -> redisUri = args[++i];
                 default -> {
-                    System.err.println("Unknown option " + args[i] + "\nUsage: run-local [--mongo-uri URI] [--port-offset N]");
+                    System.err.println("Unknown option " + args[i] + "\nUsage: run-local [--mongo-uri URI] [--port-offset N]"
+                            + " [--chat-replicas N [--redis-uri URI]]");
                     System.exit(2);
                 }
             }
         }
-        new LocalStack(findRoot(), offset, mongoUri).run();
+        if (chatReplicas < 1 || chatReplicas > 9) {
+            System.err.println("--chat-replicas must be 1..9");
+            System.exit(2);
+        }
+        new LocalStack(findRoot(), offset, mongoUri, chatReplicas, redisUri).run();
     }
 
     private void run() throws Exception {
@@ -89,16 +108,47 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * Every process with its settings. Service secrets are fresh random values each run (auth-service
+     * gets only their hashes); signing and message keys are generated once into .data/.
+     */
     private List<ServiceProcess> plan() {
         int auth = 8081 + offset;
         int user = 8082 + offset;
-        return List.of(
-                new ServiceProcess("auth-service", auth, List.of(
-                        "-Dparley.auth.signing-keys.generate-if-missing=true",
-                        "-Dparley.auth.signing-keys.generated-dir=" + data.resolve("auth"),
-                        "-Dquarkus.rest-client.user-service.url=http://localhost:" + user)),
-                new ServiceProcess("user-service", user, List.of(
-                        "-Dmp.jwt.verify.publickey.location=http://localhost:" + auth + "/auth/jwks")));
+        int gateway = 8080 + offset;
+        String jwks = "-Dmp.jwt.verify.publickey.location=http://localhost:" + auth + "/auth/jwks";
+        String authUrl = "-Dparley.service.auth-url=http://localhost:" + auth;
+        String userSecret = Secrets.random();
+        String chatSecret = Secrets.random();
+        List<Integer> chatPorts = new ArrayList<>();
+        for (int i = 0; i < chatReplicas; i++) {
+            chatPorts.add(8083 + offset + 10 * i);
+        }
+        List<ServiceProcess> plan = new ArrayList<>();
+        plan.add(new ServiceProcess("auth-service", "auth-service", auth, List.of(
+                "-Dparley.auth.signing-keys.generate-if-missing=true",
+                "-Dparley.auth.signing-keys.generated-dir=" + data.resolve("auth"),
+                "-Dparley.auth.service-clients.user-service.secret-sha256=" + Secrets.sha256(userSecret),
+                "-Dparley.auth.service-clients.chat-service.secret-sha256=" + Secrets.sha256(chatSecret),
+                "-Dquarkus.rest-client.user-service.url=http://localhost:" + user)));
+        plan.add(new ServiceProcess("user-service", "user-service", user, List.of(jwks, authUrl,
+                "-Dparley.service.secret=" + userSecret,
+                "-Dquarkus.rest-client.chat-service.url=http://localhost:" + chatPorts.get(0))));
+        for (int i = 0; i < chatReplicas; i++) {
+            List<String> chat = new ArrayList<>(List.of(jwks, authUrl,
+                    "-Dparley.service.secret=" + chatSecret,
+                    "-Dparley.chat.crypto.generate-if-missing=true",
+                    "-Dparley.chat.crypto.generated-dir=" + data.resolve("chat"),
+                    "-Dparley.chat.socket.allowed-origins=http://localhost:" + gateway,
+                    "-Dquarkus.rest-client.user-service.url=http://localhost:" + user));
+            if (chatReplicas > 1) {
+                chat.add("-Dparley.chat.redis.enabled=true");
+                chat.add("-Dquarkus.redis.hosts=" + redisUri);
+            }
+            plan.add(new ServiceProcess(chatReplicas > 1 ? "chat-service-" + (i + 1) : "chat-service", "chat-service",
+                    chatPorts.get(i), chat));
+        }
+        return plan;
     }
 
     private String startStore() throws IOException {

@@ -4,20 +4,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One service of the stack, run from its built Quarkus app as a child JVM. */
 final class ServiceProcess {
 
+    private static final String SECRET = "-Dparley.service.secret=";
+
     private final String name;
+    private final String module;
     private final int port;
     private final List<String> properties;
     private Process process;
     private Path log;
 
-    ServiceProcess(String name, int port, List<String> properties) {
+    ServiceProcess(String name, String module, int port, List<String> properties) {
         this.name = name;
+        this.module = module;
         this.port = port;
         this.properties = properties;
     }
@@ -39,7 +45,7 @@ final class ServiceProcess {
     }
 
     void start(Path root, Path logs, String mongoUri) throws IOException {
-        Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw install -DskipTests)");
         }
@@ -49,11 +55,21 @@ final class ServiceProcess {
                 "-Dquarkus.profile=local",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.mongodb.connection-string=" + mongoUri));
-        command.addAll(properties);
+        Map<String, String> environment = new HashMap<>();
+        for (String property : properties) {
+            if (property.startsWith(SECRET)) {
+                // secrets go through the environment, not the command line that `ps` shows
+                environment.put("PARLEY_SERVICE_SECRET", property.substring(SECRET.length()));
+            } else {
+                command.add(property);
+            }
+        }
         command.add("-jar");
         command.add(jar.toString());
         log = logs.resolve(name + ".log");
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        process = builder
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
