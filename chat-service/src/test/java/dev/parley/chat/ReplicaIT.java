@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.parley.testsupport.TestRedis;
+import dev.parley.testsupport.TestSocket;
 import dev.parley.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;

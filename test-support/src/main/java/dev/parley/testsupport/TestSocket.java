@@ -1,4 +1,4 @@
-package dev.parley.chat;
+package dev.parley.testsupport;
 
 import java.net.URI;
 import java.time.Duration;
