@@ -1,0 +1,105 @@
+package dev.parley.gateway.edge;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.MDC;
+
+import dev.parley.gateway.GatewayProblems;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The first thing every request meets, before authentication: request id, security and CORS
+ * headers on whatever response follows, the access log, CORS preflights and the body-size limit.
+ */
+@ApplicationScoped
+public class EdgeFilter {
+
+    /** Quarkus filters run in descending priority; authentication is 200 and authorization 100. */
+    static final int PRIORITY = 1000;
+
+    private final CorsPolicy cors;
+    private final AccessLog accessLog;
+    private final GatewayProblems problems;
+    private final long maxBodyBytes;
+
+    public EdgeFilter(CorsPolicy cors, AccessLog accessLog, GatewayProblems problems,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+        this.cors = cors;
+        this.accessLog = accessLog;
+        this.problems = problems;
+        this.maxBodyBytes = maxBodySize.asLongValue();
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::handle, PRIORITY);
+    }
+
+    void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        HttpServerRequest request = ctx.request();
+
+        String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
+        request.headers().set(RequestIds.HEADER, requestId); // what the upstream receives
+        MDC.put(RequestIds.MDC_KEY, requestId);
+
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        boolean originAllowed = origin != null && cors.allows(origin, request);
+        boolean preflight = CorsPolicy.isPreflight(request);
+        ctx.addHeadersEndHandler(v -> {
+            MultiMap headers = ctx.response().headers();
+            SecurityHeaders.apply(headers);
+            headers.set(RequestIds.HEADER, requestId);
+            if (origin != null) {
+                CorsPolicy.decorate(headers, origin, originAllowed, preflight);
+            }
+            if (ctx.response().getStatusCode() == 101) {
+                accessLog.record(ctx, start, requestId); // an upgraded response never "ends"
+            }
+        });
+        ctx.addEndHandler(ignored -> accessLog.record(ctx, start, requestId));
+
+        if (preflight) {
+            if (originAllowed) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                problems.send(ctx, GatewayProblems.forbiddenOrigin());
+            }
+            return;
+        }
+        if (origin != null && !originAllowed && isWebSocketUpgrade(request)) {
+            // browsers do not apply CORS to WebSockets: the handshake's Origin is the only guard
+            problems.send(ctx, GatewayProblems.forbiddenOrigin());
+            return;
+        }
+        if (declaredLength(request) > maxBodyBytes) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            problems.send(ctx, GatewayProblems.payloadTooLarge(maxBodyBytes));
+            return;
+        }
+        ctx.next();
+    }
+
+    public static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1; // the HTTP codec has already refused malformed lengths
+        }
+    }
+}

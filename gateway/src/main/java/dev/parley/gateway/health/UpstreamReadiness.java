@@ -1,0 +1,82 @@
+package dev.parley.gateway.health;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.parley.gateway.GatewayConfig;
+import dev.parley.gateway.routing.Upstream;
+import dev.parley.gateway.routing.UpstreamInstances;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Ready when every upstream has at least one instance whose liveness endpoint answers; the data
+ * says which upstreams are reachable and how many of their instances. A live probe, not the
+ * breaker's opinion, so readiness also notices an upstream coming back before any client tried it.
+ * Instance addresses stay out of the data: this endpoint is public.
+ */
+@Readiness
+@ApplicationScoped
+public class UpstreamReadiness implements AsyncHealthCheck {
+
+    private final UpstreamInstances instances;
+    private final long timeoutMillis;
+
+    public UpstreamReadiness(UpstreamInstances instances, GatewayConfig config) {
+        this.instances = instances;
+        this.timeoutMillis = config.upstreams().probeTimeout().toMillis();
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        List<Future<Boolean>> probes = new ArrayList<>();
+        List<UpstreamInstances.Instance> probed = new ArrayList<>();
+        for (Upstream upstream : Upstream.values()) {
+            for (UpstreamInstances.Instance instance : instances.all(upstream)) {
+                probed.add(instance);
+                probes.add(probe(instance));
+            }
+        }
+        return Uni.createFrom().completionStage(Future.join(probes).toCompletionStage().handle((ignored, error) -> {
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("upstreams").up();
+            for (Upstream upstream : Upstream.values()) {
+                int total = 0;
+                int up = 0;
+                for (int i = 0; i < probed.size(); i++) {
+                    if (probed.get(i).upstream() == upstream) {
+                        total++;
+                        up += Boolean.TRUE.equals(probes.get(i).result()) ? 1 : 0;
+                    }
+                }
+                response.withData(upstream.service(), up > 0 ? "UP" : "DOWN");
+                response.withData(upstream.service() + " instances up", up + "/" + total);
+                if (up == 0) {
+                    response.down();
+                }
+            }
+            return response.build();
+        }));
+    }
+
+    /** True when the instance's {@code /q/health/live} answers 200 within the probe time-out. */
+    private Future<Boolean> probe(UpstreamInstances.Instance instance) {
+        RequestOptions options = instances.options(instance)
+                .setMethod(HttpMethod.GET)
+                .setURI("/q/health/live")
+                .setConnectTimeout(timeoutMillis)
+                .setIdleTimeout(timeoutMillis);
+        return instances.client().request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> response.statusCode() == 200))
+                .otherwise(false);
+    }
+}

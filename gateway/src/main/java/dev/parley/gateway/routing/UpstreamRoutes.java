@@ -1,0 +1,162 @@
+package dev.parley.gateway.routing;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
+
+import dev.parley.gateway.GatewayProblems;
+import dev.parley.gateway.edge.AccessLog;
+import dev.parley.gateway.edge.ClientAddress;
+import dev.parley.gateway.edge.EdgeFilter;
+import dev.parley.gateway.ratelimit.RateLimiter;
+import dev.parley.support.problem.Problem;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+
+/**
+ * The routing table: {@code /auth/**}, {@code /user/**}, {@code /chat/**} and {@code /ws} go to
+ * their service through vertx-http-proxy; nothing else is routed (so neither {@code /internal/**}
+ * nor a service's own {@code /q/**} is reachable), and whatever matches no route is a 404 problem.
+ *
+ * <p>Runs after the edge filter and the token check, so an upstream only ever sees requests that
+ * passed both. Each request gets its own small proxy object, so the instance it is sent to and
+ * any body read here stay with it.
+ */
+@ApplicationScoped
+public class UpstreamRoutes {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamRoutes.class);
+    private static final String INSTANCE = "parley.instance";
+    private static final String CONNECTED = "parley.connected";
+
+    private final UpstreamInstances instances;
+    private final WebSocketTunnel tunnel;
+    private final RateLimiter limiter;
+    private final GatewayProblems problems;
+    private final BodyHandler unknownLengthBodies;
+
+    public UpstreamRoutes(UpstreamInstances instances, WebSocketTunnel tunnel, RateLimiter limiter, GatewayProblems problems,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+        this.instances = instances;
+        this.tunnel = tunnel;
+        this.limiter = limiter;
+        this.problems = problems;
+        this.unknownLengthBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+    }
+
+    void register(@Observes Router router) {
+        // A body without a declared length escapes the edge filter's check: read it here, bounded.
+        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT - 1).handler(ctx -> {
+            if (hasBodyOfUnknownLength(ctx.request())) {
+                unknownLengthBodies.handle(ctx); // over the limit: fails the request with 413
+            } else {
+                ctx.next();
+            }
+        });
+        for (Upstream upstream : Upstream.values()) {
+            router.route(upstream.prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
+                    .handler(ctx -> forward(ctx, upstream, upstream.route));
+        }
+        router.route(WebSocketTunnel.PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(ctx -> {
+            if (EdgeFilter.isWebSocketUpgrade(ctx.request())) {
+                tunnel.open(ctx);
+            } else {
+                forward(ctx, Upstream.CHAT, WebSocketTunnel.ROUTE);
+            }
+        });
+    }
+
+    private void forward(RoutingContext ctx, Upstream upstream, String route) {
+        ctx.put(AccessLog.ROUTE, route);
+        HttpServerRequest request = ctx.request();
+        if (hasEncodedSeparator(request.path())) {
+            // "/user/..%2Finternal" must not become "/internal" further down
+            problems.send(ctx, GatewayProblems.notFound());
+            return;
+        }
+        if (!limiter.admit(ctx)) {
+            return;
+        }
+        String uri = ctx.normalizedPath() + (request.query() == null ? "" : "?" + request.query());
+        ClientAddress.forward(request);
+        Buffer readBody = ctx.body().available() ? ctx.body().buffer() : null;
+        List<UpstreamInstances.Instance> turn = instances.rotation(upstream);
+
+        HttpProxy proxy = HttpProxy.reverseProxy(instances.client());
+        proxy.origin(pc -> {
+            UpstreamInstances.Instance instance = pc.get(INSTANCE, UpstreamInstances.Instance.class);
+            return instances.client().request(instances.options(instance)).onSuccess(r -> pc.set(CONNECTED, Boolean.TRUE));
+        });
+        proxy.addInterceptor(new ProxyInterceptor() {
+            @Override
+            public Future<ProxyResponse> handleProxyRequest(ProxyContext pc) {
+                pc.request().setURI(uri);
+                if (readBody != null) {
+                    pc.request().setBody(Body.body(readBody));
+                }
+                return send(pc, turn, 0).recover(failure -> Future.succeededFuture(unavailable(pc, upstream, failure)));
+            }
+        });
+        proxy.handle(readBody == null ? request : RequestViews.bodyAlreadyRead(request));
+    }
+
+    /** Tries the instances in turn while none of them has been sent anything (breaker open, connection refused). */
+    private Future<ProxyResponse> send(ProxyContext pc, List<UpstreamInstances.Instance> turn, int index) {
+        UpstreamInstances.Instance instance = turn.get(index);
+        pc.set(INSTANCE, instance);
+        pc.set(CONNECTED, null);
+        return instance.<ProxyResponse> call(pc::sendRequest).recover(failure -> {
+            boolean untouched = failure instanceof CircuitBreakerOpenException || pc.get(CONNECTED, Boolean.class) == null;
+            if (untouched && index + 1 < turn.size()) {
+                return send(pc, turn, index + 1);
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private ProxyResponse unavailable(ProxyContext pc, Upstream upstream, Throwable failure) {
+        if (failure instanceof CircuitBreakerOpenException) {
+            LOG.debugf("%s unavailable: every instance's breaker is open", upstream.service);
+        } else {
+            LOG.warnf("%s unavailable: %s", upstream.service, failure.toString());
+        }
+        Problem problem = GatewayProblems.upstreamUnavailable(upstream.service);
+        return pc.request().release().response()
+                .setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .setBody(Body.body(problems.body(problem)));
+    }
+
+    private static boolean hasBodyOfUnknownLength(HttpServerRequest request) {
+        if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            return false;
+        }
+        return request.version() == HttpVersion.HTTP_2
+                ? !request.isEnded()
+                : "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
+    }
+
+    private static boolean hasEncodedSeparator(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\");
+    }
+}

@@ -1,0 +1,206 @@
+package dev.parley.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Real HTTP servers standing in for auth-, user- and chat-service on free loopback ports. Each
+ * records what it receives and answers with what it saw ({@code /hang} is never answered);
+ * chat-service also serves a WebSocket echo at {@code /ws}.
+ *
+ * <p>Init args, each a comma-separated list of upstreams: {@code down} configures them at a
+ * closed port only; {@code half-down} at a closed port and then one live instance; {@code pairs}
+ * at two live instances ("user-1", "user-2"). {@code response-timeout} sets the gateway's.
+ */
+public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
+
+    /** A problem body an upstream sends; the gateway must pass it through byte for byte. */
+    public static final String UPSTREAM_PROBLEM = "{\"type\":\"urn:parley:problem:username_taken\",\"title\":\"Conflict\","
+            + "\"status\":409,\"code\":\"username_taken\",\"detail\":\"That username is taken\"}";
+
+    /** One request as an upstream saw it. */
+    public record Received(String upstream, String method, String uri, MultiMap headers, String body, String instance) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** What a test sees of the stand-ins. */
+    public static final class Handle {
+        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        final BlockingQueue<Received> upgrades = new LinkedBlockingQueue<>();
+        final BlockingQueue<Integer> closesFromClient = new LinkedBlockingQueue<>();
+
+        /** The next request an upstream received; fails after 10 s. */
+        public Received next() throws InterruptedException {
+            Received r = received.poll(10, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("no upstream received a request");
+            }
+            return r;
+        }
+
+        /** Requests are recorded before they are answered, so after a response this is final. */
+        public List<Received> receivedSoFar() {
+            return new ArrayList<>(received);
+        }
+
+        public Received nextUpgrade() throws InterruptedException {
+            Received r = upgrades.poll(10, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("chat-service received no WebSocket upgrade");
+            }
+            return r;
+        }
+
+        /** The close code of the next WebSocket the client closed, as chat-service saw it. */
+        public int nextCloseFromClient() throws InterruptedException {
+            Integer code = closesFromClient.poll(10, TimeUnit.SECONDS);
+            if (code == null) {
+                throw new AssertionError("chat-service saw no WebSocket close");
+            }
+            return code;
+        }
+
+        public void clear() {
+            received.clear();
+            upgrades.clear();
+            closesFromClient.clear();
+        }
+    }
+
+    private final Handle handle = new Handle();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private Vertx vertx;
+    private Map<String, String> args = Map.of();
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        args = initArgs;
+    }
+
+    private Set<String> listed(String arg) {
+        String value = args.getOrDefault(arg, "");
+        return value.isBlank() ? Set.of() : Set.of(value.split(","));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        Map<String, String> config = new HashMap<>();
+        for (String upstream : List.of("auth", "user", "chat")) {
+            List<Integer> ports = new ArrayList<>();
+            if (listed("down").contains(upstream)) {
+                ports.add(closedPort());
+            } else if (listed("half-down").contains(upstream)) {
+                ports.add(closedPort());
+                ports.add(serve(upstream, upstream));
+            } else if (listed("pairs").contains(upstream)) {
+                ports.add(serve(upstream, upstream + "-1"));
+                ports.add(serve(upstream, upstream + "-2"));
+            } else {
+                ports.add(serve(upstream, upstream));
+            }
+            config.put("parley.gateway.upstreams." + upstream,
+                    String.join(",", ports.stream().map(port -> "http://127.0.0.1:" + port).toList()));
+        }
+        if (args.containsKey("response-timeout")) {
+            config.put("parley.gateway.upstreams.response-timeout", args.get("response-timeout"));
+        }
+        return config;
+    }
+
+    private int serve(String upstream, String instance) {
+        HttpServer server = vertx.createHttpServer();
+        if (upstream.equals("chat")) {
+            server.webSocketHandler(this::echo);
+        }
+        server.requestHandler(request -> {
+            if (request.path().equals("/q/health/live")) {
+                request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
+                return;
+            }
+            request.body().onSuccess(body -> {
+                handle.received.add(new Received(upstream, request.method().name(), request.uri(),
+                        MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString(), instance));
+                if (request.path().endsWith("/hang")) {
+                    return;
+                }
+                var response = request.response()
+                        .putHeader("Server", "stand-in/1.0")
+                        .putHeader("X-Powered-By", "stand-in");
+                if (request.path().endsWith("/problem")) {
+                    response.setStatusCode(409).putHeader("Content-Type", "application/problem+json").end(UPSTREAM_PROBLEM);
+                } else {
+                    response.putHeader("Content-Type", "application/json").end(new JsonObject()
+                            .put("upstream", upstream).put("instance", instance)
+                            .put("method", request.method().name()).put("uri", request.uri())
+                            .encode());
+                }
+            });
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        servers.add(server);
+        return server.actualPort();
+    }
+
+    /** Greets, echoes text frames, closes with 4001 on "bye", and records how the client closed. */
+    private void echo(ServerWebSocket ws) {
+        if (!ws.path().equals("/ws")) {
+            ws.reject(404);
+            return;
+        }
+        handle.upgrades.add(new Received("chat", "GET", ws.uri(), MultiMap.caseInsensitiveMultiMap().addAll(ws.headers()), "",
+                "chat"));
+        ws.writeTextMessage("welcome");
+        ws.textMessageHandler(message -> {
+            if (message.equals("bye")) {
+                ws.close((short) 4001, "bye");
+            } else {
+                ws.writeTextMessage("echo:" + message);
+            }
+        });
+        ws.closeHandler(v -> {
+            if (ws.closeStatusCode() != null && ws.closeStatusCode() != 4001) {
+                handle.closesFromClient.add((int) ws.closeStatusCode());
+            }
+        });
+    }
+
+    /** A port nothing listens on (bound, then released). */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(handle, new TestInjector.MatchesType(Handle.class));
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+}
