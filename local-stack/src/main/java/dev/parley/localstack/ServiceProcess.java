@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One service of the stack, run from its built Quarkus app as a child JVM. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private static final String SECRET = "-Dparley.service.secret=";
 
@@ -28,15 +28,15 @@ final class ServiceProcess {
         this.properties = properties;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + port;
     }
 
@@ -80,12 +80,12 @@ final class ServiceProcess {
         return process != null && process.isAlive();
     }
 
-    void printTail(int lines) {
+    String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
-            all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> System.out.println("  | " + l));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
-            System.out.println("  (cannot read " + log + ")");
+            return "(cannot read " + log + ")";
         }
     }
 
