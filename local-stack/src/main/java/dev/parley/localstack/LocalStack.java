@@ -42,7 +42,7 @@ public final class LocalStack {
         Stack stack;
         try {
             System.out.println("Starting Parley (store, auth, user, chat, gateway) ...");
-            stack = Stack.start(new Stack.Options(root, data, offset, mongoUri, chatReplicas, redisUri));
+            stack = Stack.start(new Stack.Options(root, data, offset, mongoUri, chatReplicas, redisUri, java.util.Map.of()));
         } catch (Stack.StartFailure e) {
             System.err.println(e.getMessage());
             System.exit(3);

@@ -25,7 +25,11 @@ public final class ServiceProcess {
         this.name = name;
         this.module = module;
         this.port = port;
-        this.properties = properties;
+        this.properties = new ArrayList<>(properties);
+    }
+
+    void addProperty(String property) {
+        properties.add(property);
     }
 
     public String name() {

@@ -33,8 +33,13 @@ public final class Stack implements AutoCloseable {
     private static final int STORE_PORT = 27027;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
-    /** What to run. {@code mongoUri} null = the embedded store; Redis is used with several chat replicas. */
-    public record Options(Path root, Path data, int offset, String mongoUri, int chatReplicas, String redisUri) {
+    /**
+     * What to run. {@code mongoUri} null = the embedded store; Redis is used with several chat
+     * replicas; {@code properties} are extra settings given to every service (for example the
+     * gateway's rate limits for a test that signs in many users from one address).
+     */
+    public record Options(Path root, Path data, int offset, String mongoUri, int chatReplicas, String redisUri,
+            Map<String, String> properties) {
     }
 
     /** Thrown when the stack cannot start; the message says why in words for a person. */
@@ -106,6 +111,7 @@ public final class Stack implements AutoCloseable {
                     + options.offset() + ". Stop it first (Ctrl-C in its terminal), or use another --port-offset.");
         }
         for (ServiceProcess service : plan()) {
+            options.properties().forEach((key, value) -> service.addProperty("-D" + key + "=" + value));
             requireFree(service.port(), service.name());
             services.put(service.name(), service);
         }
