@@ -21,6 +21,17 @@ final class Secrets {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** A local AES-256 message key (base64 of 32 random bytes), created once and kept. */
+    static void ensureMessageKey(java.nio.file.Path file) throws java.io.IOException {
+        if (java.nio.file.Files.exists(file)) {
+            return;
+        }
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, Base64.getEncoder().encodeToString(key));
+    }
+
     static String sha256(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));

@@ -115,6 +115,8 @@ public final class Stack implements AutoCloseable {
             requireFree(service.port(), service.name());
             services.put(service.name(), service);
         }
+        // made here, before any replica starts, so that every chat-service replica reads the same key
+        Secrets.ensureMessageKey(options.data().resolve("chat").resolve("message-key"));
         storeUri = options.mongoUri() != null && !options.mongoUri().isBlank() ? options.mongoUri() : startStore();
         for (ServiceProcess service : services.values()) {
             service.start(options.root(), options.data().resolve("logs"), storeUri);

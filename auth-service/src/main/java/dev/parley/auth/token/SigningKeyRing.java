@@ -22,6 +22,8 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -34,6 +36,7 @@ import dev.parley.auth.AuthConfig;
  * The RSA keys auth-service signs with. Every configured key is published in the JWKS so tokens
  * signed by a key being retired keep verifying; only the active one signs new tokens.
  */
+@Startup
 @ApplicationScoped
 public class SigningKeyRing {
 

@@ -19,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import org.jboss.logging.Logger;
 
 import dev.parley.chat.ChatConfig;
@@ -28,6 +30,7 @@ import dev.parley.chat.ChatConfig;
  * id is stored beside the ciphertext so keys can rotate; the associated data binds a ciphertext
  * to its message, chat and sender, so a ciphertext copied onto another record fails to open.
  */
+@Startup
 @ApplicationScoped
 public class MessageCipher {
 

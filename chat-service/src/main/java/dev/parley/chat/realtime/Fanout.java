@@ -4,6 +4,8 @@ import java.util.Collection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -11,8 +13,11 @@ import io.quarkus.websockets.next.WebSocketConnection;
 /**
  * Delivers one serialized event to every open connection of some users: those on this replica
  * directly, those on other replicas through the {@link ReplicaRelay} (when Redis is configured).
- * Each event is serialized once, whatever the number of recipients.
+ * Each event is serialized once, whatever the number of recipients. Created at start-up: it is
+ * also where frames from other replicas are delivered, which may happen before this replica sends
+ * anything itself.
  */
+@Startup
 @ApplicationScoped
 public class Fanout {
 

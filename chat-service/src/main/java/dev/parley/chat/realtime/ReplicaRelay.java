@@ -104,6 +104,7 @@ public class ReplicaRelay {
     }
 
     private void onPush(Response push) {
+        LOG.debugf("Relay push %s of %d element(s)", push.type(), push.size());
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             onFrame(push.get(2).toString());
         }
