@@ -153,6 +153,7 @@ class ChatRestTest {
         String chat = ann.directChatWith(TestUser.create("ben"));
         ann.api().queryParam("limit", 0).get("/chat/" + chat).then().statusCode(400).body("errors.field[0]", equalTo("limit"));
         ann.api().queryParam("limit", 101).get("/chat/" + chat).then().statusCode(400);
+        ann.api().queryParam("limit", "abc").get("/chat/" + chat).then().statusCode(400).body("code", equalTo("invalid_parameter"));
         ann.api().queryParam("before", "garbage").get("/chat/" + chat).then().statusCode(400).body("code", equalTo("invalid_cursor"));
     }
 

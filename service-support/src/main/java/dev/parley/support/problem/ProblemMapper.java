@@ -95,6 +95,11 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadable(json);
         }
+        if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
+            // JAX-RS answers a query or path parameter that does not convert (limit=abc) with 404: it is bad input
+            return respond(Problem.of(400, "invalid_parameter", "Request is invalid",
+                    "A parameter has the wrong type or format")).build();
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("Request failed", e);
