@@ -21,26 +21,20 @@ import dev.parley.e2e.Parley.Account;
 import dev.parley.testsupport.TestSocket;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /** Two people sign up and chat, through the gateway only, exactly as a client app would. */
 class ChatThroughGatewayIT {
 
     private static Parley parley;
-    private static Vertx vertx;
 
     @BeforeAll
     static void startTheStack() throws Exception {
         parley = Parley.start("chat", 300, 1, null);
-        vertx = Vertx.vertx();
     }
 
     @AfterAll
     static void stopTheStack() throws Exception {
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
         if (parley != null) {
             parley.close();
         }
@@ -54,8 +48,8 @@ class ChatThroughGatewayIT {
         String chat = parley.directChat(alice, bob);
         List<String> sent = new ArrayList<>();
 
-        try (TestSocket aliceSocket = TestSocket.connect(vertx, parley.ws(), alice.accessToken());
-                TestSocket bobSocket = TestSocket.connect(vertx, parley.ws(), bob.accessToken())) {
+        try (TestSocket aliceSocket = TestSocket.connect(parley.vertx, parley.ws(), alice.accessToken());
+                TestSocket bobSocket = TestSocket.connect(parley.vertx, parley.ws(), bob.accessToken())) {
             String bobAtStart = awaitStatus(bob, "online");
 
             for (int i = 1; i <= 3; i++) {
@@ -114,7 +108,7 @@ class ChatThroughGatewayIT {
         parley.as(dave).contentType(ContentType.JSON).body(Map.of("service", "chat-service", "secret", "x".repeat(20)))
                 .post("/internal/service-token").then().statusCode(404);
         Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> TestSocket.connect(vertx, parley.ws(), (String) null).close());
+                () -> TestSocket.connect(parley.vertx, parley.ws(), (String) null).close());
         assertTrue(refused.toString().contains("401"), refused.toString());
         parley.as(dave).get("/user/me").then().statusCode(200).body("username", equalTo(dave.username()));
     }

@@ -12,6 +12,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.core.Vertx;
 
 /** The running stack as a client app sees it: one gateway URL. */
 final class Parley implements AutoCloseable {
@@ -20,6 +21,8 @@ final class Parley implements AutoCloseable {
     static final String PASSWORD = "correct horse battery staple";
 
     final Stack stack;
+    /** Where the tests' WebSocket clients run. */
+    final Vertx vertx = Vertx.vertx();
 
     private Parley(Stack stack) {
         this.stack = stack;
@@ -74,8 +77,12 @@ final class Parley implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stack.close();
+    public void close() throws Exception {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            stack.close();
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

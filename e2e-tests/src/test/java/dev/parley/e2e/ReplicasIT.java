@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import dev.parley.e2e.Parley.Account;
 import dev.parley.testsupport.TestRedis;
 import dev.parley.testsupport.TestSocket;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,19 +23,14 @@ import io.vertx.core.json.JsonObject;
 class ReplicasIT {
 
     private static Parley parley;
-    private static Vertx vertx;
 
     @BeforeAll
     static void startTheStack() throws Exception {
         parley = Parley.start("replicas", 400, 2, TestRedis.uri());
-        vertx = Vertx.vertx();
     }
 
     @AfterAll
     static void stopTheStack() throws Exception {
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
         if (parley != null) {
             parley.close();
         }
@@ -49,10 +42,10 @@ class ReplicasIT {
         Account finn = parley.register("finn");
         String chat = parley.directChat(erin, finn);
 
-        try (TestSocket erinSocket = TestSocket.connect(vertx, parley.ws(), erin.accessToken())) {
+        try (TestSocket erinSocket = TestSocket.connect(parley.vertx, parley.ws(), erin.accessToken())) {
             erinSocket.drain();
-            TestSocket finnOne = TestSocket.connect(vertx, parley.ws(), finn.accessToken());
-            TestSocket finnTwo = TestSocket.connect(vertx, parley.ws(), finn.accessToken());
+            TestSocket finnOne = TestSocket.connect(parley.vertx, parley.ws(), finn.accessToken());
+            TestSocket finnTwo = TestSocket.connect(parley.vertx, parley.ws(), finn.accessToken());
             finnOne.drain();
             finnTwo.drain();
             assertEquals("online", erinSocket.await(f -> "user:status".equals(f.getString("event")), "finn online")

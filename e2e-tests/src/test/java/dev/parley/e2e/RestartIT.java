@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import dev.parley.e2e.Parley.Account;
 import dev.parley.testsupport.TestSocket;
 import io.restassured.http.ContentType;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -23,19 +21,14 @@ import io.vertx.core.json.JsonObject;
 class RestartIT {
 
     private static Parley parley;
-    private static Vertx vertx;
 
     @BeforeAll
     static void startTheStack() throws Exception {
         parley = Parley.start("restart", 500, 1, null);
-        vertx = Vertx.vertx();
     }
 
     @AfterAll
     static void stopTheStack() throws Exception {
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
         if (parley != null) {
             parley.close();
         }
@@ -49,8 +42,8 @@ class RestartIT {
         List<String> acknowledged = new ArrayList<>();
         List<String> hugoHas = new ArrayList<>();
 
-        TestSocket ginaSocket = TestSocket.connect(vertx, parley.ws(), gina.accessToken());
-        TestSocket hugoSocket = TestSocket.connect(vertx, parley.ws(), hugo.accessToken());
+        TestSocket ginaSocket = TestSocket.connect(parley.vertx, parley.ws(), gina.accessToken());
+        TestSocket hugoSocket = TestSocket.connect(parley.vertx, parley.ws(), hugo.accessToken());
         for (int i = 0; i < 3; i++) {
             acknowledged.add(ginaSocket.reply(ginaSocket.send("message:send",
                     Map.of("chatId", chat, "content", "before " + i, "clientMessageId", "before-" + i)))
@@ -72,13 +65,13 @@ class RestartIT {
         acknowledged.add(parley.as(gina).contentType(ContentType.JSON)
                 .body(Map.of("chatId", chat, "content", "during", "clientMessageId", "during-1"))
                 .post("/chat/message").then().statusCode(201).extract().path("id"));
-        try (TestSocket ginaAgain = TestSocket.connect(vertx, parley.ws(), gina.accessToken())) {
+        try (TestSocket ginaAgain = TestSocket.connect(parley.vertx, parley.ws(), gina.accessToken())) {
             acknowledged.add(ginaAgain.reply(ginaAgain.send("message:send",
                     Map.of("chatId", chat, "content", "after", "clientMessageId", "after-1")))
                     .getJsonObject("data").getJsonObject("message").getString("id"));
         }
 
-        try (TestSocket hugoAgain = TestSocket.connect(vertx, parley.ws(), hugo.accessToken())) {
+        try (TestSocket hugoAgain = TestSocket.connect(parley.vertx, parley.ws(), hugo.accessToken())) {
             JsonObject result = hugoAgain.reply(hugoAgain.send("sync", Map.of("since", hugoHas.get(hugoHas.size() - 1))));
             JsonArray missed = result.getJsonObject("data").getJsonArray("messages");
             missed.forEach(m -> hugoHas.add(((JsonObject) m).getString("id")));

@@ -33,6 +33,10 @@ import dev.parley.support.problem.Problem;
 @SecurityRequirement(name = "bearer")
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = "No or invalid access token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "Not a user token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class ChatResource {
 
     private final ChatService chats;
@@ -53,10 +57,6 @@ public class ChatResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatView.class)))
     @APIResponse(responseCode = "400", description = "validation_failed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response create(@NotNull @Valid CreateChatRequest body) {
         ChatService.Created created = chats.create(caller.getSubject(), body);
         return Response.status(created.existed() ? 200 : 201).entity(chats.view(created.chat(), caller.getSubject())).build();
@@ -67,10 +67,6 @@ public class ChatResource {
             + " each with its newest message and their unread count (at most 200).")
     @APIResponse(responseCode = "200", description = "The chats",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatList.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ChatList list() {
         return new ChatList(chats.list(caller.getSubject()));
     }

@@ -41,6 +41,12 @@ import dev.parley.user.profile.ProfileDtos.UserList;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@RolesAllowed("user")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No or invalid access token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "Not a user token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UserResource {
 
     private final ProfileService profiles;
@@ -53,16 +59,10 @@ public class UserResource {
 
     @GET
     @Path("/me")
-    @RolesAllowed("user")
-    @SecurityRequirement(name = "bearer")
     @Operation(summary = "The caller's profile", description = "Only the signed-in user (bearer token, role user), for"
             + " themselves. A missing profile is created from the token (sub, upn, email).")
     @APIResponse(responseCode = "200", description = "The caller's profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "username_taken or email_taken: creating the missing profile"
@@ -74,17 +74,11 @@ public class UserResource {
 
     @PUT
     @Path("/me")
-    @RolesAllowed("user")
-    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Change the caller's profile picture", description = "Only the signed-in user (bearer token,"
             + " role user), for themselves. profilePic null removes the picture.")
     @APIResponse(responseCode = "200", description = "The updated profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -97,17 +91,11 @@ public class UserResource {
 
     @PUT
     @Path("/status")
-    @RolesAllowed("user")
-    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Set the caller's status", description = "Only the signed-in user (bearer token, role user),"
             + " for themselves. Also sets lastSeen to now.")
     @APIResponse(responseCode = "200", description = "The updated profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -120,16 +108,10 @@ public class UserResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed("user")
-    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Another user's public profile", description = "Any signed-in user (bearer token, role user)."
             + " Never includes the email.")
     @APIResponse(responseCode = "200", description = "The public profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicProfileView.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "user_not_found (also for an id that is not an ObjectId)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public PublicProfileView byId(@Parameter(description = "User id (ObjectId hex)", example = "665f1c2ab3e4d5f6a7b8c9d0")
@@ -138,18 +120,12 @@ public class UserResource {
     }
 
     @GET
-    @RolesAllowed("user")
-    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Find users by username prefix", description = "Any signed-in user (bearer token, role user)."
             + " Case-insensitive prefix match, in username order; public profiles only.")
     @APIResponse(responseCode = "200", description = "Matching users, at most limit",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
     @APIResponse(responseCode = "400",
             description = "validation_failed: search missing or not 1-32 of A-Z a-z 0-9 _ . -, or limit not 1-50",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public UserList search(
             @Parameter(description = "Username prefix: 1-32 of A-Z a-z 0-9 _ . -", example = "ali")
