@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./run-local}: starts the {@link Stack}, says where everything is, and stops it all on
  * Ctrl-C. Options (flags or environment): {@code --mongo-uri URI} / {@code PARLEY_MONGO_URI},
  * {@code --port-offset N} / {@code PARLEY_PORT_OFFSET}, {@code --chat-replicas N} /
- * {@code PARLEY_CHAT_REPLICAS} with {@code --redis-uri URI} / {@code PARLEY_REDIS_URI}.
+ * {@code PARLEY_CHAT_REPLICAS} with {@code --redis-uri URI} / {@code PARLEY_REDIS_URI},
+ * {@code --data-dir DIR} / {@code PARLEY_DATA_DIR} (default {@code .data} in the repository).
  */
 public final class LocalStack {
 
@@ -17,7 +18,12 @@ public final class LocalStack {
 
     public static void main(String[] args) throws Exception {
         Path root = findRoot();
-        Path data = root.resolve(".data");
+        Path data = Path.of(System.getenv().getOrDefault("PARLEY_DATA_DIR", root.resolve(".data").toString()));
+        for (int i = 0; i + 1 < args.length; i++) {
+            if ("--data-dir".equals(args[i])) {
+                data = Path.of(args[i + 1]).toAbsolutePath();
+            }
+        }
         // the embedded store logs every connection: keep that in its own file, not on the console
         Files.createDirectories(data.resolve("logs"));
         System.setProperty("org.slf4j.simpleLogger.logFile", data.resolve("logs").resolve("store.log").toString());
@@ -33,6 +39,7 @@ public final class LocalStack {
                 case "--port-offset" -> offset = Integer.parseInt(args[++i]);
                 case "--chat-replicas" -> chatReplicas = Integer.parseInt(args[++i]);
                 case "--redis-uri" -> redisUri = args[++i];
+                case "--data-dir" -> i++; // read above, before anything logs
                 default -> usage("Unknown option " + args[i]);
             }
         }
@@ -65,7 +72,7 @@ public final class LocalStack {
 
     private static void usage(String problem) {
         System.err.println(problem + "\nUsage: run-local [--build] [--mongo-uri URI] [--port-offset N]"
-                + " [--chat-replicas N [--redis-uri URI]]");
+                + " [--chat-replicas N [--redis-uri URI]] [--data-dir DIR]");
         System.exit(2);
     }
 

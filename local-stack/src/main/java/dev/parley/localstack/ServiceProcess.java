@@ -18,6 +18,7 @@ public final class ServiceProcess {
     private final String module;
     private final int port;
     private final List<String> properties;
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
     private Path log;
 
@@ -30,6 +31,19 @@ public final class ServiceProcess {
 
     void addProperty(String property) {
         properties.add(property);
+    }
+
+    void addJvmOption(String option) {
+        jvmOptions.add(option);
+    }
+
+    String module() {
+        return module;
+    }
+
+    /** The running JVM's process id (for reading its memory from /proc), or -1 when it is not running. */
+    public long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
     }
 
     public String name() {
@@ -59,6 +73,7 @@ public final class ServiceProcess {
                 "-Dquarkus.profile=local",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.mongodb.connection-string=" + mongoUri));
+        command.addAll(jvmOptions);
         Map<String, String> environment = new HashMap<>();
         for (String property : properties) {
             if (property.startsWith(SECRET)) {

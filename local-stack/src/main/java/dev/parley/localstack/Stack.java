@@ -36,10 +36,17 @@ public final class Stack implements AutoCloseable {
     /**
      * What to run. {@code mongoUri} null = the embedded store; Redis is used with several chat
      * replicas; {@code properties} are extra settings given to every service (for example the
-     * gateway's rate limits for a test that signs in many users from one address).
+     * gateway's rate limits for a test that signs in many users from one address); {@code jvmOptions}
+     * are extra JVM options by module name ({@code chat-service}, {@code gateway}, ...), placed after
+     * the defaults so that they win (a bigger heap, a flight recording for the load harness).
      */
     public record Options(Path root, Path data, int offset, String mongoUri, int chatReplicas, String redisUri,
-            Map<String, String> properties) {
+            Map<String, String> properties, Map<String, List<String>> jvmOptions) {
+
+        public Options(Path root, Path data, int offset, String mongoUri, int chatReplicas, String redisUri,
+                Map<String, String> properties) {
+            this(root, data, offset, mongoUri, chatReplicas, redisUri, properties, Map.of());
+        }
     }
 
     /** Thrown when the stack cannot start; the message says why in words for a person. */
@@ -112,6 +119,7 @@ public final class Stack implements AutoCloseable {
         }
         for (ServiceProcess service : plan()) {
             options.properties().forEach((key, value) -> service.addProperty("-D" + key + "=" + value));
+            options.jvmOptions().getOrDefault(service.module(), List.of()).forEach(service::addJvmOption);
             requireFree(service.port(), service.name());
             services.put(service.name(), service);
         }
