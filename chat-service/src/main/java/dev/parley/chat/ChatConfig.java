@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,13 @@ public interface ChatConfig {
         /** Rate-limited frames tolerated before the socket is closed with 1008. */
         @WithDefault("20")
         int floodStrikes();
+
+        /**
+         * A socket from which nothing (no frame, no pong to the server's pings) has arrived for this
+         * long is closed: its peer is gone. Keep it a few ping intervals.
+         */
+        @WithDefault("PT90S")
+        Duration reapAfter();
 
         /** Typing events a connection may send per 10 seconds; more are dropped. */
         @WithDefault("10")

@@ -11,6 +11,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -18,6 +19,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.presence.PresenceTracker;
@@ -32,7 +34,7 @@ import dev.parley.chat.presence.PresenceTracker;
 public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
-    private static final TypedKey<SocketSession> SESSION = new TypedKey<>("parley.session");
+    static final TypedKey<SocketSession> SESSION = new TypedKey<>("parley.session");
     static final short POLICY_VIOLATION = 1008;
 
     private final SocketProtocol protocol;
@@ -68,6 +70,7 @@ public class ChatSocket {
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String frame) {
         SocketSession session = connection.userData().get(SESSION);
+        session.heard();
         if (!session.allowFrame()) {
             if (session.strike(config.socket().floodStrikes())) {
                 LOG.infof("ws flood user=%s connection=%s: closing", session.userId, connection.id());
@@ -77,6 +80,15 @@ public class ChatSocket {
         }
         return protocol.handle(session, connection.id(), frame)
                 .chain(reply -> reply == null ? Uni.createFrom().voidItem() : connection.sendText(reply));
+    }
+
+    /** The answer to the server's automatic pings: the peer is alive. */
+    @OnPongMessage
+    public void pong(WebSocketConnection connection, Buffer data) {
+        SocketSession session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.heard();
+        }
     }
 
     /** Transport failures (a frame over the size limit, a reset peer): the socket is gone, nothing else is. */

@@ -15,6 +15,7 @@ final class SocketSession {
     private final Bucket frames;
     private final Bucket typing;
     private int strikes;
+    private volatile long lastHeard = System.nanoTime();
 
     SocketSession(String userId, long expiryTimer, ChatConfig.Socket limits) {
         this.userId = userId;
@@ -23,6 +24,15 @@ final class SocketSession {
                 .refillGreedy(limits.framesPerSecond(), Duration.ofSeconds(1)).build()).build();
         this.typing = Bucket.builder().addLimit(Bandwidth.builder().capacity(limits.typingPer10Seconds())
                 .refillGreedy(limits.typingPer10Seconds(), Duration.ofSeconds(10)).build()).build();
+    }
+
+    /** Something (a frame or a pong) arrived from the peer. */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    boolean silentFor(Duration limit) {
+        return System.nanoTime() - lastHeard > limit.toNanos();
     }
 
     /** False when the connection is over its frame rate. */
