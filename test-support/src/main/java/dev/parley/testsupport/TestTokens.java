@@ -65,6 +65,25 @@ public final class TestTokens {
         }
     }
 
+    /** Key id under which {@link Builder#untrustedKey()} tokens verify once {@link #jwks(boolean)} publishes that key. */
+    public static final String ROTATED_KEY_ID = "rotated-key";
+
+    /** The JWKS JSON of the trusted key, and, after a rotation, also of the second key as {@link #ROTATED_KEY_ID}. */
+    public static String jwks(boolean withRotatedKey) {
+        RsaJsonWebKey first = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) trusted().getPublic());
+        first.setKeyId(KEY_ID);
+        first.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        first.setUse("sig");
+        if (!withRotatedKey) {
+            return new JsonWebKeySet(first).toJson();
+        }
+        RsaJsonWebKey second = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) untrusted().getPublic());
+        second.setKeyId(ROTATED_KEY_ID);
+        second.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        second.setUse("sig");
+        return new JsonWebKeySet(first, second).toJson();
+    }
+
     /** A valid user token: sub = userId, upn = username, groups = [user]. */
     public static String user(String userId, String username) {
         return builder(userId, username).sign();
