@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class LauncherIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final int OFFSET = 700;
+    private static final int OFFSET = 800;
 
     @Test
     void runsReportsRefusesASecondCopyAndStopsEverything() throws Exception {
