@@ -19,6 +19,8 @@ public interface GatewayConfig {
 
     RateLimits rateLimit();
 
+    WebSession webSession();
+
     /** Where requests go. Each service is a comma-separated list of base URLs, balanced round-robin. */
     interface Upstreams {
         @WithDefault("http://localhost:8081")
@@ -90,5 +92,15 @@ public interface GatewayConfig {
         /** Upper bound on remembered clients; the least recently seen are forgotten first. */
         @WithDefault("100000")
         long maxClients();
+    }
+
+    /** The web client's session: its refresh token in a cookie the gateway keeps (see BrowserSession). */
+    interface WebSession {
+        /**
+         * Lifetime of the refresh cookie. auth-service decides whether the token in it is still
+         * good (30 days from sign-in at most); this only says how long the browser keeps it.
+         */
+        @WithDefault("P30D")
+        Duration cookieMaxAge();
     }
 }

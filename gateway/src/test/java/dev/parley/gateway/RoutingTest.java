@@ -70,7 +70,8 @@ class RoutingTest {
 
     @Test
     void internalAndUnknownPathsAre404ProblemsAndReachNoService() {
-        for (String path : List.of("/internal/users", "/internal", "/nope", "/", "/authx", "/users/me", "/q/openapi")) {
+        // "/" is the web client's page (WebClientTest); nothing else outside the routes is served
+        for (String path : List.of("/internal/users", "/internal", "/nope", "/authx", "/users/me", "/q/openapi", "/static/nope.js")) {
             asAlice().contentType("application/json").body("{}").post(path)
                     .then().statusCode(404).contentType("application/problem+json")
                     .body("status", equalTo(404)).body("code", equalTo("not_found"));

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.MultiMap;
@@ -22,7 +23,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Real HTTP servers standing in for auth-, user- and chat-service on free loopback ports. Each
  * records what it receives and answers with what it saw ({@code /hang} is never answered);
- * chat-service also serves a WebSocket echo at {@code /ws}.
+ * chat-service also serves a WebSocket echo at {@code /ws}. auth-service's sign-in answers also
+ * carry tokens ({@code refreshToken} is {@code rt-} and a counter), and a refresh of the token
+ * {@value #REVOKED} is a 401 problem, as auth-service answers a spent one.
  *
  * <p>Init args, each a comma-separated list of upstreams: {@code down} configures them at a
  * closed port only; {@code half-down} at a closed port and then one live instance; {@code pairs}
@@ -33,6 +36,11 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
     /** A problem body an upstream sends; the gateway must pass it through byte for byte. */
     public static final String UPSTREAM_PROBLEM = "{\"type\":\"urn:parley:problem:username_taken\",\"title\":\"Conflict\","
             + "\"status\":409,\"code\":\"username_taken\",\"detail\":\"That username is taken\"}";
+
+    /** The refresh token the stand-in auth-service treats as spent. */
+    public static final String REVOKED = "revoked-refresh-token-0001";
+    private static final Set<String> SIGN_IN = Set.of("/auth/login", "/auth/register", "/auth/refresh");
+    private final AtomicInteger issued = new AtomicInteger();
 
     /** One request as an upstream saw it. */
     public record Received(String upstream, String method, String uri, MultiMap headers, String body, String instance) {
@@ -147,11 +155,20 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
                         .putHeader("X-Powered-By", "stand-in");
                 if (request.path().endsWith("/problem")) {
                     response.setStatusCode(409).putHeader("Content-Type", "application/problem+json").end(UPSTREAM_PROBLEM);
+                } else if (upstream.equals("auth") && request.path().equals("/auth/refresh") && body.toString().contains(REVOKED)) {
+                    response.setStatusCode(401).putHeader("Content-Type", "application/problem+json")
+                            .end("{\"type\":\"urn:parley:problem:invalid_refresh_token\",\"title\":\"Unauthorized\","
+                                    + "\"status\":401,\"code\":\"invalid_refresh_token\"}");
                 } else {
-                    response.putHeader("Content-Type", "application/json").end(new JsonObject()
+                    JsonObject answer = new JsonObject()
                             .put("upstream", upstream).put("instance", instance)
-                            .put("method", request.method().name()).put("uri", request.uri())
-                            .encode());
+                            .put("method", request.method().name()).put("uri", request.uri());
+                    if (upstream.equals("auth") && SIGN_IN.contains(request.path())) {
+                        int n = issued.incrementAndGet();
+                        answer.put("accessToken", "access-" + n).put("refreshToken", String.format("rt-%020d", n))
+                                .put("tokenType", "Bearer").put("expiresIn", 900);
+                    }
+                    response.putHeader("Content-Type", "application/json").end(answer.encode());
                 }
             });
         });

@@ -165,7 +165,7 @@ public final class Stack implements AutoCloseable {
                     "-Dparley.service.secret=" + chatSecret,
                     "-Dparley.chat.crypto.generate-if-missing=true",
                     "-Dparley.chat.crypto.generated-dir=" + data.resolve("chat"),
-                    "-Dparley.chat.socket.allowed-origins=http://localhost:" + gateway,
+                    "-Dparley.chat.socket.allowed-origins=http://localhost:" + gateway + ",http://127.0.0.1:" + gateway,
                     "-Dquarkus.rest-client.user-service.url=http://localhost:" + user));
             if (options.chatReplicas() > 1) {
                 chat.add("-Dparley.chat.redis.enabled=true");

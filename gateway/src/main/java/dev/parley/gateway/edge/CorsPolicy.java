@@ -29,7 +29,7 @@ import io.vertx.core.http.HttpServerRequest;
 public class CorsPolicy {
 
     static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
-    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, X-Request-Id";
+    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, X-Request-Id, X-Parley-Client";
     static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, WWW-Authenticate, Location";
     static final String MAX_AGE_SECONDS = "600";
 

@@ -55,6 +55,9 @@ public class EdgeFilter {
         ctx.addHeadersEndHandler(v -> {
             MultiMap headers = ctx.response().headers();
             SecurityHeaders.apply(headers);
+            if (ctx.get(AccessLog.ROUTE) == null && SecurityHeaders.isPage(request, ctx.response().getStatusCode(), headers)) {
+                SecurityHeaders.applyToPage(headers, request); // the web client, served from this jar
+            }
             headers.set(RequestIds.HEADER, requestId);
             if (origin != null) {
                 CorsPolicy.decorate(headers, origin, originAllowed, preflight);

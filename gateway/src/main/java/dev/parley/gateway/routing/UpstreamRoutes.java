@@ -15,6 +15,7 @@ import dev.parley.gateway.edge.AccessLog;
 import dev.parley.gateway.edge.ClientAddress;
 import dev.parley.gateway.edge.EdgeFilter;
 import dev.parley.gateway.ratelimit.RateLimiter;
+import dev.parley.gateway.session.BrowserSession;
 import dev.parley.support.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -38,8 +39,9 @@ import io.vertx.httpproxy.ProxyResponse;
  * nor a service's own {@code /q/**} is reachable), and whatever matches no route is a 404 problem.
  *
  * <p>Runs after the edge filter and the token check, so an upstream only ever sees requests that
- * passed both. Each request gets its own small proxy object, so the instance it is sent to and
- * any body read here stay with it.
+ * passed both. The web client's sign-in requests also pass {@link BrowserSession}, which swaps
+ * the refresh token between its cookie and auth-service's JSON. Each request gets its own small
+ * proxy object, so the instance it is sent to and any body read here stay with it.
  */
 @ApplicationScoped
 public class UpstreamRoutes {
@@ -52,14 +54,17 @@ public class UpstreamRoutes {
     private final WebSocketTunnel tunnel;
     private final RateLimiter limiter;
     private final GatewayProblems problems;
+    private final BrowserSession browserSession;
     private final BodyHandler unknownLengthBodies;
 
     public UpstreamRoutes(UpstreamInstances instances, WebSocketTunnel tunnel, RateLimiter limiter, GatewayProblems problems,
+            BrowserSession browserSession,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
         this.instances = instances;
         this.tunnel = tunnel;
         this.limiter = limiter;
         this.problems = problems;
+        this.browserSession = browserSession;
         this.unknownLengthBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
     }
 
@@ -98,7 +103,11 @@ public class UpstreamRoutes {
         }
         String uri = ctx.normalizedPath() + (request.query() == null ? "" : "?" + request.query());
         ClientAddress.forward(request);
-        Buffer readBody = ctx.body().available() ? ctx.body().buffer() : null;
+        // the API is bearer-only: no service reads cookies, and the web client's refresh cookie stays here
+        request.headers().remove(HttpHeaders.COOKIE);
+        BrowserSession.Exchange webSession = browserSession.exchange(ctx);
+        Buffer sentBody = ctx.body().available() ? ctx.body().buffer() : null;
+        Buffer readBody = webSession == null ? sentBody : browserSession.requestBody(webSession, sentBody);
         List<UpstreamInstances.Instance> turn = instances.rotation(upstream);
 
         HttpProxy proxy = HttpProxy.reverseProxy(instances.client());
@@ -113,9 +122,15 @@ public class UpstreamRoutes {
                 if (readBody != null) {
                     pc.request().setBody(Body.body(readBody));
                 }
+                if (readBody != sentBody) {
+                    pc.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+                }
                 return send(pc, turn, 0).recover(failure -> Future.succeededFuture(unavailable(pc, upstream, failure)));
             }
         });
+        if (webSession != null) {
+            proxy.addInterceptor(browserSession.answers(webSession));
+        }
         proxy.handle(readBody == null ? request : RequestViews.bodyAlreadyRead(request));
     }
 
