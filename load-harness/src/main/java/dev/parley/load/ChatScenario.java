@@ -1,0 +1,427 @@
+package dev.parley.load;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Scenario 1, chat: C users in C/2 direct chats, each with one socket through the gateway, send
+ * to their partner at a total rate R (open model: message k is due at t0 + k/R whether or not the
+ * server keeps up, and its latency is measured from that due time, so a slow server cannot hide
+ * behind a slowed-down generator). Every message is accounted for at its receiver: lost (never
+ * received), duplicated (received twice), and the send -> ack and send -> receive latencies.
+ */
+final class ChatScenario implements Scenario {
+
+    private static final String RECEIVE = "{\"event\":\"message:receive\"";
+    private static final String ACK = "{\"event\":\"message:ack\"";
+    private static final String CLIENT_ID = "\"clientMessageId\":\"";
+
+    private final Context ctx;
+    private final int users;
+    private final double rate;
+    private final long warmupNanos;
+    private final long durationNanos;
+    private final long drainNanos;
+    private final String content;
+    private final int sourceAddresses;
+    /** Where to put JFR recordings of every process, taken over the measured window only; null = none. */
+    private final java.nio.file.Path profileDir;
+
+    ChatScenario(Context ctx) {
+        this.ctx = ctx;
+        Args a = ctx.args();
+        this.users = a.integer("users", 200) / 2 * 2;
+        this.rate = a.decimal("rate", 2000);
+        this.warmupNanos = a.duration("warmup", "10s").toNanos();
+        this.durationNanos = a.duration("duration", "30s").toNanos();
+        this.drainNanos = a.duration("drain", "15s").toNanos();
+        this.content = "x".repeat(Math.max(1, a.integer("size", 100)));
+        this.sourceAddresses = a.integer("source-addresses", 1);
+        String profile = a.string("profile", "");
+        this.profileDir = profile.isBlank() ? null : java.nio.file.Path.of(profile).toAbsolutePath();
+        if (profileDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(profileDir);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--profile " + profileDir + ": " + e.getMessage());
+            }
+        }
+        if (users < 2) {
+            throw new IllegalArgumentException("--users must be at least 2");
+        }
+        double perSocket = rate / users;
+        if (perSocket > 40) {
+            // chat-service allows 50 frames/s per socket (burst 100): more would measure its flood guard
+            throw new IllegalArgumentException(String.format("%.0f msg/s over %d users is %.1f msg/s per socket; chat-service"
+                    + " allows 50/s per socket: use --users %d or more", rate, users, perSocket, (int) Math.ceil(rate / 40 / 2) * 2));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "chat";
+    }
+
+    /** One user: their socket, their partner, what they sent and what they received from the partner. */
+    private final class Peer {
+        final int index;
+        final Api.Account account;
+        Peer partner;
+        String chatId;
+        WebSocket socket;
+        final AtomicLongArray due;
+        final AtomicLong sent = new AtomicLong();
+        /** Touched only on this peer's socket thread. */
+        final BitSet acked = new BitSet();
+        final BitSet receivedFromPartner = new BitSet();
+        long ackCount;
+        long receiveCount;
+
+        Peer(int index, Api.Account account, int capacity) {
+            this.index = index;
+            this.account = account;
+            this.due = new AtomicLongArray(capacity);
+        }
+    }
+
+    private final class Run {
+        final String tag;
+        final Peer[] peers;
+        final long measureFrom;
+        final long measureTo;
+        final Recorder ackRecorder = new Recorder(3);
+        final Recorder receiveRecorder = new Recorder(3);
+        final Recorder sendLag = new Recorder(3);
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong acks = new AtomicLong();
+        final AtomicLong deliveredInWindow = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong duplicateAcks = new AtomicLong();
+        final AtomicLong unexpected = new AtomicLong();
+        final AtomicLong sendFailures = new AtomicLong();
+        final Map<String, AtomicLong> errorFrames = new ConcurrentHashMap<>();
+        volatile boolean closing;
+        final long t0;
+
+        Run(String tag, Peer[] peers, long t0) {
+            this.tag = tag;
+            this.peers = peers;
+            this.t0 = t0;
+            this.measureFrom = t0 + warmupNanos;
+            this.measureTo = measureFrom + durationNanos;
+        }
+
+        boolean measured(long dueNanos) {
+            return dueNanos >= measureFrom && dueNanos < measureTo;
+        }
+
+        void onFrame(Peer me, String frame) {
+            long now = System.nanoTime();
+            if (frame.startsWith(RECEIVE)) {
+                long[] id = parseClientId(frame);
+                if (id == null || id[0] != me.partner.index) {
+                    unexpected.incrementAndGet();
+                    return;
+                }
+                int seq = (int) id[1];
+                if (me.receivedFromPartner.get(seq)) {
+                    duplicates.incrementAndGet();
+                    return;
+                }
+                me.receivedFromPartner.set(seq);
+                me.receiveCount++;
+                delivered.incrementAndGet();
+                long due = me.partner.due.get(seq);
+                if (now >= measureFrom && now < measureTo) {
+                    deliveredInWindow.incrementAndGet();
+                }
+                if (measured(due)) {
+                    receiveRecorder.recordValue(Math.max(0, (now - due) / 1000));
+                }
+            } else if (frame.startsWith(ACK)) {
+                long[] id = parseClientId(frame);
+                if (id == null || id[0] != me.index) {
+                    unexpected.incrementAndGet();
+                    return;
+                }
+                int seq = (int) id[1];
+                if (me.acked.get(seq) || frame.contains("\"duplicate\":true")) {
+                    duplicateAcks.incrementAndGet();
+                    return;
+                }
+                me.acked.set(seq);
+                me.ackCount++;
+                acks.incrementAndGet();
+                long due = me.due.get(seq);
+                if (measured(due)) {
+                    ackRecorder.recordValue(Math.max(0, (now - due) / 1000));
+                }
+            } else if (frame.startsWith("{\"event\":\"error\"")) {
+                String code = new JsonObject(frame).getJsonObject("data").getString("code", "?");
+                errorFrames.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+            }
+            // user:status and other events are not this scenario's business
+        }
+
+        /** Our clientMessageId is TAG-SENDER-SEQ; null when the frame is not one of ours. */
+        long[] parseClientId(String frame) {
+            int at = frame.indexOf(CLIENT_ID);
+            if (at < 0) {
+                return null;
+            }
+            int start = at + CLIENT_ID.length();
+            int end = frame.indexOf('"', start);
+            String id = frame.substring(start, end);
+            if (!id.startsWith(tag)) {
+                return null;
+            }
+            int dash = id.indexOf('-', tag.length() + 1);
+            return new long[] { Long.parseLong(id.substring(tag.length() + 1, dash)), Long.parseLong(id.substring(dash + 1)) };
+        }
+    }
+
+    private String userPrefix;
+    private String[] chatIds;
+
+    /**
+     * Users and their chats are made once per command, not per run: with the embedded store a new
+     * chat's view scans every stored message (it ignores non-unique indexes), so creating chats gets
+     * slower with every run's messages, which would make later runs' set-up, not their load, slow.
+     */
+    @Override
+    public void prepare() {
+        userPrefix = "c" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + "u";
+        Api api = new Api(ctx.vertx(), ctx.target().gateway, 32);
+        long t = System.nanoTime();
+        List<Api.Account> accounts = Api.all(users, 16, i -> api.register(userPrefix + i));
+        List<String> chats = Api.all(users / 2, 16, p -> api.directChat(accounts.get(2 * p), accounts.get(2 * p + 1)));
+        chatIds = chats.toArray(String[]::new);
+        ctx.out().printf("  %d users, %d direct chats ready in %.1f s%n", users, users / 2, (System.nanoTime() - t) / 1e9);
+        Api.await(api.close(), 30);
+    }
+
+    @Override
+    public RunResult run(int index) throws Exception {
+        var out = ctx.out();
+        String tag = "r" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + index;
+        Api api = new Api(ctx.vertx(), ctx.target().gateway, 32);
+        Sockets sockets = new Sockets(ctx.vertx(), sourceAddresses);
+        RunResult result = new RunResult();
+        try {
+            // fresh access tokens for every run (they live 15 minutes)
+            List<Api.Account> accounts = Api.all(users, 16, i -> api.login(userPrefix + i));
+            int capacity = (int) Math.ceil((warmupNanos + durationNanos) / 1e9 * rate / users) + 16;
+            Peer[] peers = new Peer[users];
+            for (int i = 0; i < users; i++) {
+                peers[i] = new Peer(i, accounts.get(i), capacity);
+            }
+            for (int p = 0; p < users / 2; p++) {
+                peers[2 * p].partner = peers[2 * p + 1];
+                peers[2 * p + 1].partner = peers[2 * p];
+                peers[2 * p].chatId = chatIds[p];
+                peers[2 * p + 1].chatId = chatIds[p];
+            }
+
+            java.util.concurrent.atomic.AtomicReference<Run> holder = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicLong earlyCloses = new AtomicLong();
+            List<WebSocket> opened = Api.all(users, 64, i -> sockets.connect(i, ctx.target().ws(), peers[i].account.accessToken())
+                    .onSuccess(ws -> {
+                        ws.textMessageHandler(frame -> {
+                            Run run = holder.get();
+                            if (run != null) {
+                                run.onFrame(peers[i], frame);
+                            }
+                        });
+                        ws.closeHandler(v -> {
+                            Run run = holder.get();
+                            if (run == null || !run.closing) {
+                                earlyCloses.incrementAndGet();
+                            }
+                        });
+                    }));
+            for (int i = 0; i < users; i++) {
+                peers[i].socket = opened.get(i);
+            }
+            Thread.sleep(1000); // presence announcements of the opens settle before the clock starts
+            Run run = new Run(tag, peers, System.nanoTime() + 100_000_000L);
+            holder.set(run);
+            out.printf("  %d sockets open; sending %.0f msg/s for %.0f s (+%.0f s warm-up)%n", users, rate,
+                    durationNanos / 1e9, warmupNanos / 1e9);
+
+            List<double[]> timeline = new ArrayList<>();
+            List<double[]> p99Timeline = new ArrayList<>();
+            Histogram receive = new Histogram(3);
+            Histogram ack = new Histogram(3);
+            Thread pacer = new Thread(() -> pace(run), "pacer");
+            pacer.setPriority(Thread.MAX_PRIORITY);
+            pacer.start();
+            long total = (long) ((warmupNanos + durationNanos) / 1e9 * rate);
+            long lastDelivered = 0;
+            long deadline = run.measureTo + drainNanos;
+            int second = 0;
+            Machine.CpuMeter cpu = null;
+            boolean profiling = false;
+            Map<String, Object> cpuInWindow = null;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                second++;
+                long nowNanos = System.nanoTime();
+                if (profileDir != null && !profiling && nowNanos >= run.measureFrom - warmupNanos / 2) {
+                    // started half-way through the warm-up: attaching and starting JFR costs a second or two of
+                    // CPU, which would otherwise show up as a stall in the measured window
+                    profiling = true;
+                    long seconds = Math.max(1, (run.measureTo - nowNanos) / 1_000_000_000L);
+                    ctx.target().pids.forEach((service, pid) -> Machine.recordFlight(pid,
+                            profileDir.resolve(service + "-run" + (index + 1) + ".jfr"), seconds));
+                    out.printf("  recording with JFR into %s%n", profileDir);
+                }
+                if (cpu == null && nowNanos >= run.measureFrom) {
+                    cpu = new Machine.CpuMeter(ctx.target().pids);
+                } else if (cpu != null && cpuInWindow == null && nowNanos >= run.measureTo) {
+                    cpuInWindow = cpu.stop();
+                }
+                long d = run.delivered.get();
+                Histogram interval = run.receiveRecorder.getIntervalHistogram();
+                receive.add(interval);
+                ack.add(run.ackRecorder.getIntervalHistogram());
+                timeline.add(new double[] { second, d - lastDelivered });
+                if (interval.getTotalCount() > 0) {
+                    p99Timeline.add(new double[] { second, RunResult.ms(interval.getValueAtPercentile(99)) });
+                }
+                lastDelivered = d;
+                if (!pacer.isAlive() && d >= total && run.acks.get() >= total) {
+                    break;
+                }
+            }
+            pacer.join();
+            if (cpuInWindow == null && cpu != null) {
+                cpuInWindow = cpu.stop();
+            }
+            if (cpuInWindow != null) {
+                result.details.put("cpuCores", cpuInWindow);
+            }
+            Map<String, Object> cpuUsed = cpuInWindow;
+            // closed before counting: what each socket thread recorded is then visible here
+            run.closing = true;
+            List<Future<Void>> closing = new ArrayList<>();
+            for (Peer p : peers) {
+                closing.add(p.socket.close());
+            }
+            Api.await(Future.join(closing), 30);
+            receive.add(run.receiveRecorder.getIntervalHistogram());
+            ack.add(run.ackRecorder.getIntervalHistogram());
+
+            long sent = 0;
+            long acks = 0;
+            long lost = 0;
+            for (Peer p : peers) {
+                long n = p.sent.get();
+                sent += n;
+                acks += p.ackCount;
+                lost += n - p.partner.receivedFromPartner.cardinality();
+            }
+            double seconds = durationNanos / 1e9;
+            result.operations = sent;
+            long errorFrames = run.errorFrames.values().stream().mapToLong(AtomicLong::get).sum();
+            result.error("lost", lost);
+            result.error("duplicated", run.duplicates.get());
+            result.error("duplicate acks", run.duplicateAcks.get());
+            // a lost message is usually unacknowledged too: counted once, as lost
+            result.error("not acked", Math.max(0, sent - acks - errorFrames - lost));
+            run.errorFrames.forEach((code, n) -> result.error("error " + code, n.get()));
+            result.error("send failed", run.sendFailures.get());
+            result.error("socket closed", earlyCloses.get());
+            result.error("unexpected frames", run.unexpected.get());
+
+            result.headline.put("target msg/s", rate);
+            result.headline.put("delivered msg/s", Math.round(run.deliveredInWindow.get() / seconds * 10) / 10.0);
+            result.latency("receive", receive);
+            result.headline.put("ack p50 ms", RunResult.ms(ack.getValueAtPercentile(50)));
+            result.headline.put("ack p99 ms", RunResult.ms(ack.getValueAtPercentile(99)));
+            result.headline.put("lost", (double) lost);
+            result.headline.put("duplicated", (double) run.duplicates.get());
+            result.headline.put("errors", (double) result.errors);
+            double deliveredRate = run.deliveredInWindow.get() / seconds;
+            if (cpuUsed != null && deliveredRate > 0) {
+                // CPU per delivered message: what limits the rate on a machine of 2 cores (all four on it)
+                for (String process : List.of("chat-service", "gateway", "of which store", "harness+store", "harness", "ours")) {
+                    if (cpuUsed.get(process) instanceof Double cores) {
+                        String label = switch (process) {
+                            case "of which store" -> "store";
+                            case "harness+store" -> "harness+store";
+                            case "ours" -> "all";
+                            default -> process;
+                        };
+                        result.headline.put(label + " CPU us/msg", Math.round(cores * 1e6 / deliveredRate) * 1.0);
+                    }
+                }
+            }
+            result.details.put("ackLatency", RunResult.distribution(ack));
+            result.charts.add(RunResult.Chart.percentiles("ack latency", ack));
+            Histogram lag = run.sendLag.getIntervalHistogram();
+            result.details.put("users", users);
+            result.details.put("chats", users / 2);
+            result.details.put("sent", sent);
+            result.details.put("acked", acks);
+            result.details.put("delivered", run.delivered.get());
+            result.details.put("deliveredInWindow", run.deliveredInWindow.get());
+            result.details.put("contentBytes", content.length());
+            result.details.put("sourceAddresses", sockets.addresses());
+            result.details.put("generatorLagMs", Map.of("p99", RunResult.ms(lag.getValueAtPercentile(99)), "max",
+                    RunResult.ms(lag.getMaxValue())));
+            result.details.put("deliveredPerSecond", timeline.stream().map(p -> (long) p[1]).toList());
+            result.details.put("receiveP99MsPerSecond", p99Timeline.stream().map(p -> p[1]).toList());
+            result.charts.add(new RunResult.Chart("delivered per second (warm-up, measured window, drain)", "second",
+                    "msg/s", false, Map.of("delivered msg/s", timeline)));
+            result.charts.add(new RunResult.Chart("receive p99 per second (measured window)", "second", "ms", false,
+                    Map.of("receive p99 ms", p99Timeline)));
+            return result;
+        } finally {
+            Api.await(sockets.close(), 30);
+            Api.await(api.close(), 30);
+        }
+    }
+
+    /** The open-model schedule: message k (from user k mod C) is due at t0 + k/R and sent as soon as it is due. */
+    private void pace(Run run) {
+        Peer[] peers = run.peers;
+        long total = (long) ((warmupNanos + durationNanos) / 1e9 * rate);
+        double nanosPerMessage = 1e9 / rate;
+        long next = 0;
+        while (next < total) {
+            long now = System.nanoTime();
+            if (now < run.t0) {
+                LockSupport.parkNanos(run.t0 - now);
+                continue;
+            }
+            long due = Math.min(total, (long) ((now - run.t0) / nanosPerMessage) + 1);
+            while (next < due) {
+                Peer peer = peers[(int) (next % peers.length)];
+                int seq = (int) (next / peers.length);
+                long dueAt = run.t0 + (long) (next * nanosPerMessage);
+                peer.due.set(seq, dueAt);
+                peer.sent.incrementAndGet();
+                String frame = "{\"event\":\"message:send\",\"id\":\"" + seq + "\",\"data\":{\"chatId\":\"" + peer.chatId
+                        + "\",\"content\":\"" + content + "\",\"clientMessageId\":\"" + run.tag + "-" + peer.index + "-" + seq + "\"}}";
+                peer.socket.writeTextMessage(frame).onFailure(f -> run.sendFailures.incrementAndGet());
+                run.sendLag.recordValue(Math.max(0, (System.nanoTime() - dueAt) / 1000));
+                next++;
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+    }
+}
