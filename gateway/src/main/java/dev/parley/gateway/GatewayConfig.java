@@ -40,9 +40,16 @@ public interface GatewayConfig {
         @WithDefault("PT15S")
         Duration responseTimeout();
 
-        /** Open connections per instance. */
+        /** Open connections per instance for HTTP requests (a pool: connections are reused). */
         @WithDefault("200")
         int maxConnections();
+
+        /**
+         * WebSockets tunnelled to one chat-service instance. Each holds its own upstream connection for
+         * its whole life, so they have a client and a limit of their own, apart from the HTTP pool.
+         */
+        @WithDefault("50000")
+        int maxWebsockets();
 
         /** Budget of a readiness probe of one instance. */
         @WithDefault("PT1S")

@@ -102,6 +102,27 @@ class WebSocketTest {
     }
 
     @Test
+    void manyMoreSocketsThanTheHttpPoolHoldsAreTunnelledAndHttpStillWorks() throws Exception {
+        // the test profile's HTTP pool is 4 connections per instance; sockets must not depend on it
+        java.util.List<Conversation> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            open.add(open(options("/ws").addHeader("Authorization", "Bearer " + TestTokens.user(Client.ALICE, "alice"))
+                    .setAllowOriginHeader(false)));
+        }
+        for (Conversation c : open) {
+            assertEquals("welcome", c.nextFrame());
+        }
+        io.restassured.RestAssured.given().baseUri(gateway.toString()).auth().oauth2(TestTokens.user(Client.ALICE, "alice"))
+                .get("/chat").then().statusCode(200);
+        for (Conversation c : open) {
+            c.socket().close();
+        }
+        for (int i = 0; i < open.size(); i++) {
+            assertEquals(1000, upstreams.nextCloseFromClient(), "each tunnel closed at the upstream too");
+        }
+    }
+
+    @Test
     void theClientsCloseCodeReachesTheUpstream() throws Exception {
         Conversation chat = open(options("/ws").addHeader("Authorization", "Bearer " + TestTokens.user(Client.BOB, "bob")));
         assertEquals("welcome", chat.nextFrame());

@@ -43,6 +43,7 @@ public class UpstreamInstances {
     private static final Logger LOG = Logger.getLogger(UpstreamInstances.class);
 
     private final HttpClient client;
+    private final HttpClient tunnels;
     private final GatewayConfig.Upstreams config;
     private final Map<Upstream, List<Instance>> instances = new EnumMap<>(Upstream.class);
     private final Map<Upstream, AtomicInteger> turns = new EnumMap<>(Upstream.class);
@@ -53,6 +54,10 @@ public class UpstreamInstances {
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
                 .setMaxPoolSize(this.config.maxConnections())
                 .setKeepAlive(true));
+        this.tunnels = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) this.config.connectTimeout().toMillis())
+                .setMaxPoolSize(this.config.maxWebsockets())
+                .setKeepAlive(true)); // keep-alive: a "Connection: close" request cannot be upgraded
         for (Upstream upstream : Upstream.values()) {
             List<Instance> list = new ArrayList<>();
             for (String base : upstream.configured(this.config)) {
@@ -85,6 +90,11 @@ public class UpstreamInstances {
         return client;
     }
 
+    /** The client WebSocket tunnels use: one long-lived connection each, never taken from the HTTP pool. */
+    public HttpClient tunnelClient() {
+        return tunnels;
+    }
+
     /** A request to this instance, bounded by the configured connect and response time-outs. */
     public RequestOptions options(Instance instance) {
         return new RequestOptions()
@@ -99,6 +109,7 @@ public class UpstreamInstances {
     @PreDestroy
     void close() {
         client.close();
+        tunnels.close();
     }
 
     private static Guard breaker(Upstream upstream, String base, GatewayConfig.Breaker config) {

@@ -60,7 +60,7 @@ public class WebSocketTunnel {
             long opened = System.nanoTime();
             Runnable closed = () -> AccessLog.WEBSOCKET_LOG.infof("websocket closed user=%s after %ds", user,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - opened));
-            HttpProxy.reverseProxy(instances.client())
+            HttpProxy.reverseProxy(instances.tunnelClient())
                     .origin(pc -> Future.succeededFuture(connected.result()))
                     .handle(RequestViews.webSocketUpgrade(ctx.request(), closed));
         });
@@ -69,7 +69,7 @@ public class WebSocketTunnel {
     /** A connection to the first chat-service instance that takes one; nothing has been sent on it yet. */
     private Future<HttpClientRequest> connect(List<UpstreamInstances.Instance> turn, int index) {
         UpstreamInstances.Instance instance = turn.get(index);
-        return instance.<HttpClientRequest> call(() -> instances.client().request(instances.options(instance)))
+        return instance.<HttpClientRequest> call(() -> instances.tunnelClient().request(instances.options(instance)))
                 .recover(failure -> index + 1 < turn.size() ? connect(turn, index + 1) : Future.failedFuture(failure));
     }
 }
