@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +27,8 @@ import org.bson.types.ObjectId;
 import com.mongodb.client.model.Updates;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.parley.chat.ChatConfig;
@@ -93,10 +96,17 @@ public class MessageService {
             message.timestamp = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             message.clientMessageId = request.clientMessageId() != null ? request.clientMessageId() : UUID.randomUUID().toString();
             views.seal(message, request.content(), request.attachment());
+            // continue on the caller's context (a socket's or a request's event loop) rather than
+            // hopping through the worker pool: nothing after the write blocks
+            Context caller = Vertx.currentContext();
+            Executor back = caller == null ? Infrastructure.getDefaultWorkerPool()
+                    : command -> caller.runOnContext(ignored -> command.run());
             return Uni.createFrom().completionStage(writer.write(message))
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .emitOn(back)
                     .map(stored -> {
-                        MessageView view = views.view(stored.message(), Map.of(), chat.participantIds());
+                        // a new message's content is what was just sealed: no need to open it again
+                        MessageView view = stored.duplicate() ? views.view(stored.message(), Map.of(), chat.participantIds())
+                                : views.fresh(stored.message(), request.content(), request.attachment());
                         if (!stored.duplicate()) {
                             events.messageCreated(chat, view, senderConnection);
                         }

@@ -97,6 +97,12 @@ public class MessageViews {
                 m.timestamp, m.clientMessageId, m.editedAt, m.deletedAt, read, readBy);
     }
 
+    /** The view of a message just sealed from this content: nobody has read it yet. */
+    public MessageView fresh(Message m, String content, Attachment attachment) {
+        return new MessageView(m.idHex(), m.chatId, m.senderId, m.receiverId, m.type, content, null, attachment,
+                m.timestamp, m.clientMessageId, m.editedAt, m.deletedAt, false, List.of());
+    }
+
     public MessageView view(Message m, Chat chat) {
         return view(m, chat.readMarkers, chat.participantIds);
     }
