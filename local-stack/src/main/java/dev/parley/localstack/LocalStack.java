@@ -10,6 +10,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code --port-offset N} / {@code PARLEY_PORT_OFFSET}, {@code --chat-replicas N} /
  * {@code PARLEY_CHAT_REPLICAS} with {@code --redis-uri URI} / {@code PARLEY_REDIS_URI},
  * {@code --data-dir DIR} / {@code PARLEY_DATA_DIR} (default {@code .data} in the repository).
+ *
+ * <p>This is a command a person runs: what it prints on stdout/stderr is its user interface (and
+ * LauncherIT reads it), not logging; the services and the store log to files under {@code logs/}.
  */
 public final class LocalStack {
 
