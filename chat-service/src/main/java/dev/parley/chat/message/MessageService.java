@@ -24,6 +24,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.mongodb.client.model.Updates;
 
 import io.smallrye.mutiny.Uni;
@@ -66,8 +67,8 @@ public class MessageService {
         this.events = events;
     }
 
-    /** A stored send: the message and whether it had been stored before (a retry). */
-    public record Sent(MessageView message, boolean duplicate) {
+    /** A stored send: the message (also serialized) and whether it had been stored before (a retry). */
+    public record Sent(MessageView message, RawValue serialized, boolean duplicate) {
     }
 
     /**
@@ -107,10 +108,11 @@ public class MessageService {
                         // a new message's content is what was just sealed: no need to open it again
                         MessageView view = stored.duplicate() ? views.view(stored.message(), Map.of(), chat.participantIds())
                                 : views.fresh(stored.message(), request.content(), request.attachment());
+                        RawValue serialized = events.serialized(view);
                         if (!stored.duplicate()) {
-                            events.messageCreated(chat, view, senderConnection);
+                            events.messageCreated(chat, serialized, senderConnection);
                         }
-                        return new Sent(view, stored.duplicate());
+                        return new Sent(view, serialized, stored.duplicate());
                     });
         });
     }

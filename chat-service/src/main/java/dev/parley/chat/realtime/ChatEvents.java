@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import dev.parley.chat.chat.ChatDirectory.Members;
 import dev.parley.chat.message.MessageDtos.MessageView;
@@ -25,8 +26,20 @@ public class ChatEvents {
         this.json = json;
     }
 
+    /**
+     * A message serialized once, to be embedded in several frames (the receive frame for the
+     * participants, the ack for the sender) without serializing it again for each.
+     */
+    public RawValue serialized(MessageView message) {
+        try {
+            return new RawValue(json.writeValueAsString(message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Message not serializable", e);
+        }
+    }
+
     /** To every participant's connections but the sending one (which gets the ack). */
-    public void messageCreated(Members chat, MessageView message, String senderConnection) {
+    public void messageCreated(Members chat, RawValue message, String senderConnection) {
         fanout.toUsers(chat.participantIds(), frame("message:receive", Map.of("message", message)), senderConnection);
     }
 

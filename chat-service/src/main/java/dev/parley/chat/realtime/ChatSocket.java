@@ -4,10 +4,8 @@ import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -35,33 +33,39 @@ public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     static final TypedKey<SocketSession> SESSION = new TypedKey<>("parley.session");
+    static final TypedKey<Caller> CALLER = new TypedKey<>("parley.caller");
+
+    /** Who opened the socket and until when (epoch seconds), taken from the token by {@link SocketAdmission}. */
+    record Caller(String userId, long expiresAt) {
+    }
     static final short POLICY_VIOLATION = 1008;
 
     private final SocketProtocol protocol;
     private final PresenceTracker presence;
     private final ChatConfig config;
     private final Vertx vertx;
-    private final SecurityIdentity identity;
+    private final SocketSession.Pace frames;
+    private final SocketSession.Pace typing;
 
-    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config, Vertx vertx,
-            SecurityIdentity identity) {
+    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config, Vertx vertx) {
         this.protocol = protocol;
         this.presence = presence;
         this.config = config;
         this.vertx = vertx;
-        this.identity = identity;
+        this.frames = SocketSession.Pace.frames(config.socket());
+        this.typing = SocketSession.Pace.typing(config.socket());
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
-        String userId = token.getSubject();
-        long millisLeft = Math.max(1, token.getExpirationTime() * 1000 - Instant.now().toEpochMilli());
+        Caller caller = connection.userData().remove(CALLER);
+        String userId = caller.userId();
+        long millisLeft = Math.max(1, caller.expiresAt() * 1000 - Instant.now().toEpochMilli());
         long timer = vertx.setTimer(millisLeft, id -> connection.close(new CloseReason(POLICY_VIOLATION, "token_expired"))
                 .subscribe().with(ok -> {
                 }, failure -> {
                 }));
-        connection.userData().put(SESSION, new SocketSession(userId, timer, config.socket()));
+        connection.userData().put(SESSION, new SocketSession(userId, timer, frames, typing));
         LOG.infof("ws open user=%s connection=%s origin=%s", userId, connection.id(),
                 connection.handshakeRequest().header("Origin"));
         return presence.opened(userId, connection);

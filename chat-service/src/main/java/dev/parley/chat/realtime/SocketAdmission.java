@@ -5,10 +5,12 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -53,6 +55,15 @@ public class SocketAdmission implements HttpUpgradeCheck {
             LOG.infof("ws rejected: origin %s not allowed", origin);
             return CheckResult.rejectUpgrade(403);
         }
-        return CheckResult.permitUpgrade();
+        return context.securityIdentity().onItem().transformToUni(identity -> {
+            if (identity != null && identity.getPrincipal() instanceof JsonWebToken token) {
+                // all the socket needs of the token, taken now so that the token itself is not kept:
+                // websockets-next copies every upgrade header for the life of the connection
+                context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(token.getSubject(), token.getExpirationTime()));
+                context.httpRequest().headers().remove(HttpHeaders.AUTHORIZATION);
+            }
+            // no identity, or a token that failed: the security check that follows refuses the upgrade with 401
+            return CheckResult.permitUpgrade();
+        }).onFailure().recoverWithUni(failure -> CheckResult.permitUpgrade());
     }
 }

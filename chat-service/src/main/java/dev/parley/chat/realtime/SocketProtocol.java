@@ -89,7 +89,7 @@ public class SocketProtocol {
         validate(request);
         return messages.send(session.userId, request, connectionId)
                 .map(sent -> events.serialize(new Envelope("message:ack",
-                        Map.of("clientMessageId", sent.message().clientMessageId(), "message", sent.message(),
+                        Map.of("clientMessageId", sent.message().clientMessageId(), "message", sent.serialized(),
                                 "duplicate", sent.duplicate()), ref)));
     }
 

@@ -2,28 +2,31 @@ package dev.parley.chat.realtime;
 
 import java.time.Duration;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-
 import dev.parley.chat.ChatConfig;
 
-/** Per-connection state: who it is, and how fast it may talk. */
+/**
+ * Per-connection state: who it is, and how fast it may talk. One of these lives as long as its
+ * socket, so it is kept small (a few longs): with 100,000 sockets on a replica every field counts.
+ */
 final class SocketSession {
 
     final String userId;
     final long expiryTimer;
-    private final Bucket frames;
-    private final Bucket typing;
+    private final Pace frames;
+    private final Pace typing;
+    /** Theoretical arrival times (nanos) of the next frame and typing event, see {@link Pace}. */
+    private long nextFrame;
+    private long nextTyping;
     private int strikes;
     private volatile long lastHeard = System.nanoTime();
 
-    SocketSession(String userId, long expiryTimer, ChatConfig.Socket limits) {
+    SocketSession(String userId, long expiryTimer, Pace frames, Pace typing) {
         this.userId = userId;
         this.expiryTimer = expiryTimer;
-        this.frames = Bucket.builder().addLimit(Bandwidth.builder().capacity(limits.frameBurst())
-                .refillGreedy(limits.framesPerSecond(), Duration.ofSeconds(1)).build()).build();
-        this.typing = Bucket.builder().addLimit(Bandwidth.builder().capacity(limits.typingPer10Seconds())
-                .refillGreedy(limits.typingPer10Seconds(), Duration.ofSeconds(10)).build()).build();
+        this.frames = frames;
+        this.typing = typing;
+        this.nextFrame = lastHeard;
+        this.nextTyping = lastHeard;
     }
 
     /** Something (a frame or a pong) arrived from the peer. */
@@ -36,8 +39,13 @@ final class SocketSession {
     }
 
     /** False when the connection is over its frame rate. */
-    boolean allowFrame() {
-        return frames.tryConsume(1);
+    synchronized boolean allowFrame() {
+        long next = frames.admit(nextFrame, System.nanoTime());
+        if (next == Pace.REFUSED) {
+            return false;
+        }
+        nextFrame = next;
+        return true;
     }
 
     /** Counts a rate-limited frame; true when the connection has flooded long enough to be closed. */
@@ -45,7 +53,45 @@ final class SocketSession {
         return ++strikes > tolerated;
     }
 
-    boolean allowTyping() {
-        return typing.tryConsume(1);
+    synchronized boolean allowTyping() {
+        long next = typing.admit(nextTyping, System.nanoTime());
+        if (next == Pace.REFUSED) {
+            return false;
+        }
+        nextTyping = next;
+        return true;
+    }
+
+    /**
+     * A rate limit shared by every connection: {@code burst} events at once, then {@code perPeriod}
+     * per period on average. The same as a token bucket of capacity {@code burst} refilled
+     * continuously, kept as one number per connection (the generic cell rate algorithm): the
+     * theoretical time of the next event, which may run ahead of now by at most the burst.
+     */
+    record Pace(long interval, long tolerance) {
+
+        static final long REFUSED = Long.MIN_VALUE;
+
+        static Pace of(int perPeriod, Duration period, int burst) {
+            long interval = period.toNanos() / perPeriod;
+            return new Pace(interval, interval * (burst - 1L));
+        }
+
+        static Pace frames(ChatConfig.Socket limits) {
+            return of(limits.framesPerSecond(), Duration.ofSeconds(1), limits.frameBurst());
+        }
+
+        static Pace typing(ChatConfig.Socket limits) {
+            return of(limits.typingPer10Seconds(), Duration.ofSeconds(10), limits.typingPer10Seconds());
+        }
+
+        /** @return the next theoretical time after admitting an event at {@code now}, or {@link #REFUSED} */
+        long admit(long next, long now) {
+            long start = next - now > 0 ? next : now;
+            if (start - now > tolerance) {
+                return REFUSED;
+            }
+            return start + interval;
+        }
     }
 }
