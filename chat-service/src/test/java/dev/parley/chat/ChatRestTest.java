@@ -291,6 +291,24 @@ class ChatRestTest {
     }
 
     @Test
+    void theChatRecordCatchesUpWithItsNewestMessage() {
+        TestUser ann = TestUser.create("ann");
+        String chat = ann.directChatWith(TestUser.create("ben"));
+        String at = ann.send(chat, "hello").getString("timestamp");
+
+        // this replica's list shows it at once; the record itself within parley.chat.writer.activity-every
+        ann.api().get("/chat").then().body("chats.find { it.id == '" + chat + "' }.lastMessageAt", equalTo(at));
+        Document filter = new Document("_id", new ObjectId(chat));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        // no pause needed: each poll is a round trip to the store
+        while (!java.time.Instant.parse(at).equals(store.findRaw("chats", filter).getDate("lastMessageAt").toInstant())
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(java.time.Instant.parse(at), store.findRaw("chats", filter).getDate("lastMessageAt").toInstant());
+    }
+
+    @Test
     void aCiphertextMovedToAnotherMessageIsReportedNotShownAsText() {
         TestUser ann = TestUser.create("ann");
         String chat = ann.directChatWith(TestUser.create("ben"));

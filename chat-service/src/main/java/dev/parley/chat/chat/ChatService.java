@@ -5,6 +5,7 @@ import static com.mongodb.client.model.Filters.eq;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.TreeSet;
@@ -19,6 +20,7 @@ import com.mongodb.MongoWriteException;
 import dev.parley.chat.chat.ChatDtos.ChatView;
 import dev.parley.chat.chat.ChatDtos.CreateChatRequest;
 import dev.parley.chat.message.MessageViews;
+import dev.parley.chat.message.MessageWriter;
 import dev.parley.support.problem.ProblemException;
 
 /** Creating chats and listing a user's chats. */
@@ -30,10 +32,12 @@ public class ChatService {
 
     private final ChatDirectory directory;
     private final MessageViews views;
+    private final MessageWriter writer;
 
-    public ChatService(ChatDirectory directory, MessageViews views) {
+    public ChatService(ChatDirectory directory, MessageViews views, MessageWriter writer) {
         this.directory = directory;
         this.views = views;
+        this.writer = writer;
     }
 
     /** The result of a create: the chat and whether it already existed. */
@@ -87,22 +91,26 @@ public class ChatService {
         return new Created(chat, false);
     }
 
-    /** My chats, newest activity first, each with its newest message and my unread count. */
+    /**
+     * My chats, newest activity first, each with its newest message and my unread count. Activity
+     * this replica has not written to the chat records yet (see {@link MessageWriter}) is included;
+     * another replica's reaches the list within its writer's {@code activity-every}.
+     */
     public List<ChatView> list(String userId) {
         List<Chat> chats = Chat.<Chat>mongoCollection().find(eq("participantIds", userId))
                 .sort(new Document("lastMessageAt", -1)).limit(LIST_LIMIT).into(new ArrayList<>());
         List<ChatView> result = new ArrayList<>(chats.size());
         for (Chat chat : chats) {
             directory.remember(chat);
-            result.add(new ChatView(chat.idHex(), chat.type, chat.participantIds, chat.name, chat.createdAt,
-                    chat.createdBy, chat.lastMessageAt, views.newest(chat, userId), views.unreadCount(chat, userId)));
+            result.add(view(chat, userId));
         }
+        result.sort(Comparator.comparing(ChatView::lastMessageAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return result;
     }
 
     public ChatView view(Chat chat, String userId) {
         return new ChatView(chat.idHex(), chat.type, chat.participantIds, chat.name, chat.createdAt, chat.createdBy,
-                chat.lastMessageAt, views.newest(chat, userId), views.unreadCount(chat, userId));
+                writer.activity(chat.idHex(), chat.lastMessageAt), views.newest(chat, userId), views.unreadCount(chat, userId));
     }
 
     private static Chat newChat(String type, String callerId, java.util.Collection<String> others) {

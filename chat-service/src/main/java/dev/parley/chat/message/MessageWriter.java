@@ -4,6 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.lt;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,6 +44,11 @@ import dev.parley.support.problem.ProblemException;
  *
  * <p>A duplicate {@code clientMessageId} (a retried send) is not an error: its future completes
  * with the message stored the first time.
+ *
+ * <p>Each chat's activity time ({@code lastMessageAt}, which orders chat lists) is written by the
+ * same thread at most once per {@code activity-every}, for all chats that had messages meanwhile:
+ * under load that was a second write per batch, costing more than the insert itself. Until it is
+ * written, {@link #activity} tells this replica's readers the newer time.
  */
 @ApplicationScoped
 public class MessageWriter {
@@ -56,12 +64,23 @@ public class MessageWriter {
 
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
+    private final long activityEveryNanos;
+    /** Chat id -> newest stored message time not yet written to the chat (written only by the writer thread). */
+    private final Map<String, Instant> pendingActivity = new ConcurrentHashMap<>();
+    private long activityWritten = System.nanoTime();
     private volatile boolean running = true;
     private Thread worker;
 
     public MessageWriter(ChatConfig config) {
         this.queue = new ArrayBlockingQueue<>(config.writer().maxQueued());
         this.maxBatch = config.writer().maxBatch();
+        this.activityEveryNanos = config.writer().activityEvery().toNanos();
+    }
+
+    /** The chat's activity time as this replica knows it: the stored one, or a newer one not yet written. */
+    public Instant activity(String chatId, Instant stored) {
+        Instant pending = pendingActivity.get(chatId);
+        return pending != null && (stored == null || pending.isAfter(stored)) ? pending : stored;
     }
 
     void start(@Observes StartupEvent event) {
@@ -90,9 +109,16 @@ public class MessageWriter {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running) {
             try {
-                batch.add(queue.take());
-                queue.drainTo(batch, maxBatch - 1);
-                flush(batch);
+                Pending first = pendingActivity.isEmpty() ? queue.take()
+                        : queue.poll(activityWritten + activityEveryNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, maxBatch - 1);
+                    flush(batch);
+                }
+                if (!pendingActivity.isEmpty() && System.nanoTime() - activityWritten >= activityEveryNanos) {
+                    writeActivity();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -107,6 +133,7 @@ public class MessageWriter {
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new ProblemException(503, "shutting_down", "Busy", "Service is stopping"));
         }
+        writeActivity();
     }
 
     private void flush(List<Pending> batch) {
@@ -118,13 +145,12 @@ public class MessageWriter {
         } catch (MongoBulkWriteException e) {
             e.getWriteErrors().forEach(error -> failed.put(error.getIndex(), error));
         }
-        Map<String, Message> newestPerChat = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
             BulkWriteError error = failed.get(i);
             if (error == null) {
-                newestPerChat.merge(pending.message().chatId, pending.message(),
-                        (a, b) -> a.timestamp.isAfter(b.timestamp) ? a : b);
+                pendingActivity.merge(pending.message().chatId, pending.message().timestamp,
+                        (a, b) -> a.isAfter(b) ? a : b);
                 pending.done().complete(new Stored(pending.message(), false));
             } else if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
                 completeWithOriginal(pending);
@@ -133,7 +159,6 @@ public class MessageWriter {
                 pending.done().completeExceptionally(new IllegalStateException("store refused the message"));
             }
         }
-        touchChats(newestPerChat);
     }
 
     private static void completeWithOriginal(Pending pending) {
@@ -147,19 +172,22 @@ public class MessageWriter {
         }
     }
 
-    /** Moves each chat's activity time forward (never back) so the chat list stays ordered. */
-    private static void touchChats(Map<String, Message> newestPerChat) {
-        if (newestPerChat.isEmpty()) {
+    /** Moves each chat's activity time forward (never back, whatever other replicas wrote) so chat lists stay ordered. */
+    private void writeActivity() {
+        activityWritten = System.nanoTime();
+        if (pendingActivity.isEmpty()) {
             return;
         }
-        List<UpdateOneModel<Chat>> updates = new ArrayList<>(newestPerChat.size());
-        newestPerChat.forEach((chatId, m) -> updates.add(new UpdateOneModel<>(
-                and(eq("_id", new ObjectId(chatId)), lt("lastMessageAt", m.timestamp)),
-                Updates.set("lastMessageAt", m.timestamp))));
+        Map<String, Instant> written = new HashMap<>(pendingActivity);
+        List<UpdateOneModel<Chat>> updates = new ArrayList<>(written.size());
+        written.forEach((chatId, at) -> updates.add(new UpdateOneModel<>(
+                and(eq("_id", new ObjectId(chatId)), lt("lastMessageAt", at)), Updates.set("lastMessageAt", at))));
         try {
             Chat.<Chat>mongoCollection().bulkWrite(updates, new BulkWriteOptions().ordered(false));
+            // only this thread adds newer times, so an entry still equal to what was written is done
+            written.forEach(pendingActivity::remove);
         } catch (RuntimeException e) {
-            // the messages are stored; only the chat list order lags until the next message
+            // the messages are stored; the times stay pending and are tried again next interval
             LOG.warn("Could not update chat activity", e);
         }
     }
