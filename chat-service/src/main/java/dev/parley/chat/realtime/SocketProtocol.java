@@ -68,7 +68,7 @@ public class SocketProtocol {
         String ref = root.path("id").isTextual() ? root.get("id").asText() : null;
         JsonNode data = root.path("data");
         Uni<String> reply = switch (event) {
-            case "message:send" -> Uni.createFrom().deferred(() -> send(session, connectionId, data, ref));
+            case "message:send" -> send(session, connectionId, data, ref);
             case "user:typing" -> blocking(() -> typing(session, data, ref));
             case "message:read" -> blocking(() -> read(session, data));
             case "user:status" -> Uni.createFrom().item(() -> status(session, data, ref));
@@ -84,13 +84,25 @@ public class SocketProtocol {
         return events.frame("error", data);
     }
 
+    /** One Mutiny operator for the whole send (see {@link MessageService#sendStage}); failures become error events here. */
     private Uni<String> send(SocketSession session, String connectionId, JsonNode data, String ref) {
-        SendMessage request = read(data, SendMessage.class);
-        validate(request);
-        return messages.send(session.userId, request, connectionId)
-                .map(sent -> events.serialize(new Envelope("message:ack",
-                        Map.of("clientMessageId", sent.message().clientMessageId(), "message", sent.serialized(),
-                                "duplicate", sent.duplicate()), ref)));
+        SendMessage request;
+        try {
+            request = read(data, SendMessage.class);
+            validate(request);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(failureToError(e, ref));
+        }
+        return Uni.createFrom().completionStage(messages.sendStage(session.userId, request, connectionId)
+                .handle((sent, failure) -> failure != null ? failureToError(unwrap(failure), ref)
+                        : events.serialize(new Envelope("message:ack", Map.of("clientMessageId",
+                                sent.message().clientMessageId(), "message", sent.serialized(), "duplicate", sent.duplicate()),
+                                ref))));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
     }
 
     private String typing(SocketSession session, JsonNode data, String ref) {
