@@ -8,6 +8,9 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
@@ -26,15 +29,48 @@ public class SocketAdmission implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(SocketAdmission.class);
 
+    /**
+     * Security filters run at minus their priority (authentication -200, authorization -100);
+     * routes without an explicit order, the WebSocket endpoint's among them, from 0 up.
+     */
+    static final int AFTER_SECURITY_FILTERS = -SecurityHandlerPriorities.AUTHORIZATION + 50;
+
     private final Set<String> allowedOrigins;
 
     public SocketAdmission(ChatConfig config) {
         this.allowedOrigins = Set.copyOf(config.socket().allowedOrigins());
     }
 
-    /** Installs {@link #tokenFromQuery} ahead of every other handler of /ws (so before authentication). */
+    /**
+     * Installs {@link #tokenFromQuery} ahead of every other handler of /ws (so before
+     * authentication), and {@link #settleIdentity} after authentication, before the endpoint.
+     */
     void install(@Observes Router router) {
         router.route("/ws").order(Integer.MIN_VALUE + 100).handler(this::tokenFromQuery);
+        router.route("/ws").order(AFTER_SECURITY_FILTERS).handler(this::settleIdentity);
+    }
+
+    /**
+     * Resolves the caller's identity before the upgrade and keeps only the identity: the request
+     * (its headers, its routing data) stays referenced by the connection for the socket's whole
+     * life, so the deferred-authentication pipeline (with the contexts it captured) and the
+     * Authorization header (the bearer token) are dropped from it. A request without a valid
+     * token is left as it is: the security check of the upgrade refuses it with 401.
+     */
+    void settleIdentity(RoutingContext context) {
+        Uni<SecurityIdentity> deferred = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        if (deferred == null || context.user() != null) {
+            context.next();
+            return;
+        }
+        deferred.subscribe().with(identity -> {
+            if (identity != null && !identity.isAnonymous()) {
+                context.setUser(new QuarkusHttpUser(identity));
+                context.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+                context.request().headers().remove(HttpHeaders.AUTHORIZATION);
+            }
+            context.next();
+        }, failure -> context.next());
     }
 
     void tokenFromQuery(RoutingContext context) {
@@ -57,10 +93,8 @@ public class SocketAdmission implements HttpUpgradeCheck {
         }
         return context.securityIdentity().onItem().transformToUni(identity -> {
             if (identity != null && identity.getPrincipal() instanceof JsonWebToken token) {
-                // all the socket needs of the token, taken now so that the token itself is not kept:
-                // websockets-next copies every upgrade header for the life of the connection
+                // all the socket needs of the token, in the connection's user data
                 context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(token.getSubject(), token.getExpirationTime()));
-                context.httpRequest().headers().remove(HttpHeaders.AUTHORIZATION);
             }
             // no identity, or a token that failed: the security check that follows refuses the upgrade with 401
             return CheckResult.permitUpgrade();
