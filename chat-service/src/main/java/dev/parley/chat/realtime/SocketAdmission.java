@@ -9,6 +9,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -33,6 +35,13 @@ public class SocketAdmission implements HttpUpgradeCheck {
      * Security filters run at minus their priority (authentication -200, authorization -100);
      * routes without an explicit order, the WebSocket endpoint's among them, from 0 up.
      */
+    /**
+     * The token's expiry (epoch seconds) on the slim identity. Deliberately not websockets-next's
+     * own expiry attribute: {@link ChatSocket} closes an expired socket itself, with the reason
+     * {@code token_expired} that clients look for, and one timer per socket is enough.
+     */
+    static final String EXPIRES_AT = "parley.token-expires-at";
+
     static final int AFTER_SECURITY_FILTERS = -SecurityHandlerPriorities.AUTHORIZATION + 50;
 
     private final Set<String> allowedOrigins;
@@ -51,11 +60,14 @@ public class SocketAdmission implements HttpUpgradeCheck {
     }
 
     /**
-     * Resolves the caller's identity before the upgrade and keeps only the identity: the request
-     * (its headers, its routing data) stays referenced by the connection for the socket's whole
-     * life, so the deferred-authentication pipeline (with the contexts it captured) and the
-     * Authorization header (the bearer token) are dropped from it. A request without a valid
-     * token is left as it is: the security check of the upgrade refuses it with 401.
+     * Resolves the caller's identity before the upgrade and leaves only a slim copy of it: the
+     * request (its headers, its routing data, its user) stays referenced by the connection for the
+     * socket's whole life, so the deferred-authentication pipeline (with the contexts it
+     * captured), the Authorization header and the parsed token (raw text, claims) are dropped
+     * from it. The copy keeps what the socket uses: the subject as principal name, the roles the
+     * endpoint requires, and the expiry ({@link ChatSocket} closes the socket with 1008 when it
+     * passes). A request without a valid token is left as it is: the security check of the
+     * upgrade refuses it with 401.
      */
     void settleIdentity(RoutingContext context) {
         Uni<SecurityIdentity> deferred = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
@@ -64,8 +76,12 @@ public class SocketAdmission implements HttpUpgradeCheck {
             return;
         }
         deferred.subscribe().with(identity -> {
-            if (identity != null && !identity.isAnonymous()) {
-                context.setUser(new QuarkusHttpUser(identity));
+            if (identity != null && identity.getPrincipal() instanceof JsonWebToken token) {
+                context.setUser(new QuarkusHttpUser(QuarkusSecurityIdentity.builder()
+                        .setPrincipal(new QuarkusPrincipal(token.getSubject()))
+                        .addRoles(identity.getRoles())
+                        .addAttribute(EXPIRES_AT, token.getExpirationTime())
+                        .build()));
                 context.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
                 context.request().headers().remove(HttpHeaders.AUTHORIZATION);
             }
@@ -92,9 +108,9 @@ public class SocketAdmission implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(403);
         }
         return context.securityIdentity().onItem().transformToUni(identity -> {
-            if (identity != null && identity.getPrincipal() instanceof JsonWebToken token) {
-                // all the socket needs of the token, in the connection's user data
-                context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(token.getSubject(), token.getExpirationTime()));
+            if (identity != null && identity.getAttribute(EXPIRES_AT) instanceof Long expiresAt) {
+                // all the socket needs of the token (see settleIdentity), in the connection's user data
+                context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(identity.getPrincipal().getName(), expiresAt));
             }
             // no identity, or a token that failed: the security check that follows refuses the upgrade with 401
             return CheckResult.permitUpgrade();
