@@ -1,7 +1,5 @@
 package dev.parley.chat.realtime;
 
-import java.time.Instant;
-
 import jakarta.annotation.security.RolesAllowed;
 
 import org.jboss.logging.Logger;
@@ -16,7 +14,6 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import dev.parley.chat.ChatConfig;
@@ -38,20 +35,18 @@ public class ChatSocket {
     /** Who opened the socket and until when (epoch seconds), taken from the token by {@link SocketAdmission}. */
     record Caller(String userId, long expiresAt) {
     }
-    static final short POLICY_VIOLATION = 1008;
+    static final short POLICY_VIOLATION = SocketSweeper.POLICY_VIOLATION;
 
     private final SocketProtocol protocol;
     private final PresenceTracker presence;
     private final ChatConfig config;
-    private final Vertx vertx;
     private final SocketSession.Pace frames;
     private final SocketSession.Pace typing;
 
-    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config, Vertx vertx) {
+    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config) {
         this.protocol = protocol;
         this.presence = presence;
         this.config = config;
-        this.vertx = vertx;
         this.frames = SocketSession.Pace.frames(config.socket());
         this.typing = SocketSession.Pace.typing(config.socket());
     }
@@ -60,12 +55,8 @@ public class ChatSocket {
     public Uni<Void> open(WebSocketConnection connection) {
         Caller caller = connection.userData().remove(CALLER);
         String userId = caller.userId();
-        long millisLeft = Math.max(1, caller.expiresAt() * 1000 - Instant.now().toEpochMilli());
-        long timer = vertx.setTimer(millisLeft, id -> connection.close(new CloseReason(POLICY_VIOLATION, "token_expired"))
-                .subscribe().with(ok -> {
-                }, failure -> {
-                }));
-        connection.userData().put(SESSION, new SocketSession(userId, timer, frames, typing));
+        // closed by the SocketSweeper once this passes
+        connection.userData().put(SESSION, new SocketSession(userId, caller.expiresAt() * 1000, frames, typing));
         LOG.infof("ws open user=%s connection=%s origin=%s", userId, connection.id(),
                 connection.handshakeRequest().header("Origin"));
         return presence.opened(userId, connection);
@@ -107,7 +98,6 @@ public class ChatSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
-        vertx.cancelTimer(session.expiryTimer);
         CloseReason reason = connection.closeReason();
         LOG.infof("ws close user=%s connection=%s code=%s", session.userId, connection.id(),
                 reason == null ? "none" : reason.getCode());

@@ -11,7 +11,8 @@ import dev.parley.chat.ChatConfig;
 final class SocketSession {
 
     final String userId;
-    final long expiryTimer;
+    /** When the access token the socket was opened with expires (epoch millis). */
+    private final long expiresAt;
     private final Pace frames;
     private final Pace typing;
     /** Theoretical arrival times (nanos) of the next frame and typing event, see {@link Pace}. */
@@ -20,13 +21,17 @@ final class SocketSession {
     private int strikes;
     private volatile long lastHeard = System.nanoTime();
 
-    SocketSession(String userId, long expiryTimer, Pace frames, Pace typing) {
+    SocketSession(String userId, long expiresAt, Pace frames, Pace typing) {
         this.userId = userId;
-        this.expiryTimer = expiryTimer;
+        this.expiresAt = expiresAt;
         this.frames = frames;
         this.typing = typing;
         this.nextFrame = lastHeard;
         this.nextTyping = lastHeard;
+    }
+
+    boolean expiredAt(long epochMillis) {
+        return epochMillis >= expiresAt;
     }
 
     /** Something (a frame or a pong) arrived from the peer. */
