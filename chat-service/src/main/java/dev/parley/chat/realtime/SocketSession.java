@@ -13,11 +13,12 @@ final class SocketSession {
     final String userId;
     /** When the access token the socket was opened with expires (epoch millis). */
     private final long expiresAt;
+    private static final int FRAME = 0;
+    private static final int TYPING = 1;
     private final Pace frames;
     private final Pace typing;
-    /** Theoretical arrival times (nanos) of the next frame and typing event, see {@link Pace}. */
-    private long nextFrame;
-    private long nextTyping;
+    /** Theoretical arrival times (nanos) of the next frame and the next typing event, see {@link Pace}. */
+    private final long[] next = new long[2];
     private int strikes;
     private volatile long lastHeard = System.nanoTime();
 
@@ -26,8 +27,8 @@ final class SocketSession {
         this.expiresAt = expiresAt;
         this.frames = frames;
         this.typing = typing;
-        this.nextFrame = lastHeard;
-        this.nextTyping = lastHeard;
+        this.next[FRAME] = lastHeard;
+        this.next[TYPING] = lastHeard;
     }
 
     boolean expiredAt(long epochMillis) {
@@ -44,13 +45,8 @@ final class SocketSession {
     }
 
     /** False when the connection is over its frame rate. */
-    synchronized boolean allowFrame() {
-        long next = frames.admit(nextFrame, System.nanoTime());
-        if (next == Pace.REFUSED) {
-            return false;
-        }
-        nextFrame = next;
-        return true;
+    boolean allowFrame() {
+        return admit(FRAME, frames);
     }
 
     /** Counts a rate-limited frame; true when the connection has flooded long enough to be closed. */
@@ -58,12 +54,16 @@ final class SocketSession {
         return ++strikes > tolerated;
     }
 
-    synchronized boolean allowTyping() {
-        long next = typing.admit(nextTyping, System.nanoTime());
-        if (next == Pace.REFUSED) {
+    boolean allowTyping() {
+        return admit(TYPING, typing);
+    }
+
+    private synchronized boolean admit(int limit, Pace pace) {
+        long after = pace.admit(next[limit], System.nanoTime());
+        if (after == Pace.REFUSED) {
             return false;
         }
-        nextTyping = next;
+        next[limit] = after;
         return true;
     }
 
