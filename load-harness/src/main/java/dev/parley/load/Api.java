@@ -31,8 +31,8 @@ final class Api {
     record Account(String id, String username, String accessToken) {
     }
 
-    /** One HTTP answer and how long it took (nanoseconds). */
-    record Answer(int status, Buffer body, long nanos) {
+    /** One HTTP answer, how long it took (nanoseconds), and its Server-Timing header (or null). */
+    record Answer(int status, Buffer body, long nanos, String serverTiming) {
         JsonObject json() {
             return body.toJsonObject();
         }
@@ -68,7 +68,8 @@ final class Api {
         }
         return http.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
-                .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b, System.nanoTime() - start)));
+                .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b, System.nanoTime() - start,
+                        response.getHeader("Server-Timing"))));
     }
 
     Future<Account> register(String username) {

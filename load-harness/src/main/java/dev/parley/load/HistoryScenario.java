@@ -135,12 +135,34 @@ final class HistoryScenario implements Scenario {
                 Api.await(gateway.login(seed.getString("b")), 60).accessToken() };
     }
 
+    /** The {@code store;dur=} of a Server-Timing header, in microseconds; -1 without one. */
+    static long storeMicros(String serverTiming) {
+        if (serverTiming == null) {
+            return -1;
+        }
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.trim().split(";");
+            if (parts[0].equals("store")) {
+                for (String parameter : parts) {
+                    if (parameter.startsWith("dur=")) {
+                        return Math.round(Double.parseDouble(parameter.substring(4)) * 1000);
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     @Override
     public RunResult run(int index) {
         var out = ctx.out();
         Api api = new Api(ctx.vertx(), viaChat ? ctx.target().chat : ctx.target().gateway, 1);
         String chatId = seed.getString("chatId");
         Histogram latency = new Histogram(3);
+        // chat-service's Server-Timing splits each page: the store's commands, and the rest of
+        // chat-service; what is left of the page's time is the network and the gateway
+        Histogram store = new Histogram(3);
+        Histogram outsideStore = new Histogram(3);
         RunResult result = new RunResult();
         long outOfOrder = 0;
         long failed = 0;
@@ -161,6 +183,11 @@ final class HistoryScenario implements Scenario {
                     break;
                 }
                 latency.recordValue(answer.nanos() / 1000);
+                long storeMicros = storeMicros(answer.serverTiming());
+                if (storeMicros >= 0) {
+                    store.recordValue(storeMicros);
+                    outsideStore.recordValue(Math.max(0, answer.nanos() / 1000 - storeMicros));
+                }
                 JsonObject page = answer.json();
                 JsonArray list = page.getJsonArray("messages");
                 for (int i = 0; i < list.size(); i++) {
@@ -195,6 +222,10 @@ final class HistoryScenario implements Scenario {
         result.headline.put("messages stored", (double) seed.getLong("seeded"));
         result.headline.put("pages", (double) done);
         result.latency("page", latency);
+        if (store.getTotalCount() > 0) {
+            result.latency("store", store);
+            result.latency("page without store", outsideStore);
+        }
         result.headline.put("pages/s", Math.round(done / seconds * 1000) / 1000.0);
         result.headline.put("errors", (double) result.errors);
         result.details.put("chatId", chatId);

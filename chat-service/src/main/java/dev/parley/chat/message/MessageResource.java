@@ -21,15 +21,19 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
+import dev.parley.chat.StoreTiming;
 import dev.parley.chat.message.MessageDtos.EditMessage;
 import dev.parley.chat.message.MessageDtos.MessagePage;
 import dev.parley.chat.message.MessageDtos.MessageView;
@@ -68,11 +72,16 @@ public class MessageResource {
     @Operation(summary = "A page of history", description = "Participants only. Newest first; pass nextCursor as"
             + " before= for older messages. Pages never overlap or skip, whatever arrives meanwhile.")
     @APIResponse(responseCode = "200", description = "The page",
+            headers = @Header(name = "Server-Timing", description = "Milliseconds spent in the store and in chat-service"
+                    + " (W3C Server Timing): store;dur=1.234, app;dur=0.567", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
-    public MessagePage history(@PathParam("chatId") String chatId,
+    public RestResponse<MessagePage> history(@PathParam("chatId") String chatId,
             @QueryParam("before") @Size(max = 100) String before,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
-        return messages.history(caller.getSubject(), chatId, before, limit);
+        try (StoreTiming.Scope timing = StoreTiming.begin()) {
+            MessagePage page = messages.history(caller.getSubject(), chatId, before, limit);
+            return RestResponse.ResponseBuilder.ok(page).header("Server-Timing", timing.serverTiming()).build();
+        }
     }
 
     @POST
