@@ -8,14 +8,15 @@ import org.junit.jupiter.api.Test;
 class ServerTimingTest {
 
     @Test
-    void readsTheStoreDurationInMicroseconds() {
-        assertEquals(1234, HistoryScenario.storeMicros("store;dur=1.234, app;dur=0.567"));
-        assertEquals(21_300_000, HistoryScenario.storeMicros("app;dur=2.000, store;desc=\"MongoDB\";dur=21300"));
+    void readsEachDurationInMicroseconds() {
+        assertEquals(1234, HistoryScenario.micros("store;dur=1.234, app;dur=0.567", "store"));
+        assertEquals(567, HistoryScenario.micros("store;dur=1.234, app;dur=0.567", "app"));
+        assertEquals(21_300_000, HistoryScenario.micros("app;dur=2.000, store;desc=\"MongoDB\";dur=21300", "store"));
     }
 
     @Test
     void saysWhenThereIsNone() {
-        assertEquals(-1, HistoryScenario.storeMicros(null));
-        assertEquals(-1, HistoryScenario.storeMicros("app;dur=1.0"));
+        assertEquals(-1, HistoryScenario.micros(null, "store"));
+        assertEquals(-1, HistoryScenario.micros("app;dur=1.0", "store"));
     }
 }
