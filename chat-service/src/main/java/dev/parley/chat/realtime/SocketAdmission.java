@@ -32,16 +32,16 @@ public class SocketAdmission implements HttpUpgradeCheck {
     private static final Logger LOG = Logger.getLogger(SocketAdmission.class);
 
     /**
-     * Security filters run at minus their priority (authentication -200, authorization -100);
-     * routes without an explicit order, the WebSocket endpoint's among them, from 0 up.
-     */
-    /**
      * The token's expiry (epoch seconds) on the slim identity. Deliberately not websockets-next's
-     * own expiry attribute: {@link ChatSocket} closes an expired socket itself, with the reason
-     * {@code token_expired} that clients look for, and one timer per socket is enough.
+     * own expiry attribute (that would start a timer per socket): the {@link SocketSweeper} closes
+     * an expired socket, with the reason {@code token_expired} that clients look for.
      */
     static final String EXPIRES_AT = "parley.token-expires-at";
 
+    /**
+     * Security filters run at minus their priority (authentication -200, authorization -100);
+     * routes without an explicit order, the WebSocket endpoint's among them, from 0 up.
+     */
     static final int AFTER_SECURITY_FILTERS = -SecurityHandlerPriorities.AUTHORIZATION + 50;
 
     private final Set<String> allowedOrigins;
@@ -65,8 +65,8 @@ public class SocketAdmission implements HttpUpgradeCheck {
      * socket's whole life, so the deferred-authentication pipeline (with the contexts it
      * captured), the Authorization header and the parsed token (raw text, claims) are dropped
      * from it. The copy keeps what the socket uses: the subject as principal name, the roles the
-     * endpoint requires, and the expiry ({@link ChatSocket} closes the socket with 1008 when it
-     * passes). A request without a valid token is left as it is: the security check of the
+     * endpoint requires, and the expiry (the {@link SocketSweeper} closes the socket with 1008
+     * when it passes). A request without a valid token is left as it is: the security check of the
      * upgrade refuses it with 401.
      */
     void settleIdentity(RoutingContext context) {
