@@ -9,15 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.parley.testsupport.TestJwksResource;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -31,19 +28,9 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 @WithTestResource(StandInUpstreams.class)
 @WithTestResource(TestJwksResource.class)
-class BrowserSessionTest {
+class BrowserSessionTest extends StandInUpstreamTest {
 
     static final String TOKEN = "rt-00000000000000000042";
-
-    StandInUpstreams.Handle upstreams;
-
-    @TestHTTPResource("/")
-    URI gateway;
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        upstreams.clear();
-    }
 
     /** A request as the page sends it: marked as the web client, from the gateway's own origin. */
     private RequestSpecification web() {

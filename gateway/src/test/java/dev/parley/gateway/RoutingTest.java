@@ -7,37 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.parley.testsupport.TestJwksResource;
 import dev.parley.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Each prefix reaches its own service unchanged; nothing else is routed anywhere. */
 @QuarkusTest
 @WithTestResource(StandInUpstreams.class)
 @WithTestResource(TestJwksResource.class)
-class RoutingTest {
-
-    StandInUpstreams.Handle upstreams;
-
-    @TestHTTPResource("/")
-    URI gateway;
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        upstreams.clear();
-    }
+class RoutingTest extends StandInUpstreamTest {
 
     record Case(String method, String path, String upstream, String body) {
     }

@@ -12,32 +12,20 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.parley.testsupport.TestJwksResource;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The web client's page and bundles are served at / by the gateway itself, under the page's own policy. */
 @QuarkusTest
 @WithTestResource(StandInUpstreams.class)
 @WithTestResource(TestJwksResource.class)
-class WebClientTest {
+class WebClientTest extends StandInUpstreamTest {
 
     private static final Pattern SCRIPT = Pattern.compile("<script\\b[^>]*>");
     private static final Pattern BUNDLE = Pattern.compile("(?:src|href)=\"(/static/bundle/[^\"]+\\.(?:js|css))\"");
-
-    StandInUpstreams.Handle upstreams;
-
-    @TestHTTPResource("/")
-    URI gateway;
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        upstreams.clear();
-    }
 
     @Test
     void thePageHasItsOwnPolicyAndNoInlineScript() {
