@@ -5,7 +5,7 @@ import { ParleyClient } from './client';
 import { explain } from './lib/api';
 import { Session } from './lib/session';
 import { showAuth } from './ui/auth';
-import { ChatScreen } from './ui/main';
+import { ChatScreen } from './ui/chat-screen';
 
 const root = document.getElementById('app')!;
 const session = new Session();

@@ -91,6 +91,17 @@ export class Session {
     return this.renewing;
   }
 
+  /** An API call with the access token; an expired one is renewed once and the call repeated. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const attempt = async (token: string) => read<T>(await request(method, path, { body, token }));
+    try {
+      return await attempt(await this.token());
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return attempt(await this.renew());
+      throw error;
+    }
+  }
+
   /** Ends the session at the server too: the refresh token stops working. */
   async signOut(): Promise<void> {
     try {
