@@ -2,6 +2,7 @@ package dev.parley.load;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -129,7 +130,7 @@ final class Api {
 
     /** Runs {@code count} asynchronous calls, at most {@code concurrency} at a time; fails on the first failure. */
     static <T> List<T> all(int count, int concurrency, IntFunction<Future<T>> task) {
-        List<T> results = new ArrayList<>(java.util.Collections.nCopies(count, null));
+        List<T> results = new ArrayList<>(Collections.nCopies(count, null));
         Semaphore slots = new Semaphore(concurrency);
         AtomicReference<Throwable> failed = new AtomicReference<>();
         try {

@@ -1,5 +1,8 @@
 package dev.parley.load;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
@@ -39,7 +43,7 @@ final class ChatScenario implements Scenario {
     private final String content;
     private final int sourceAddresses;
     /** Where to put JFR recordings of every process, taken over the measured window only; null = none. */
-    private final java.nio.file.Path profileDir;
+    private final Path profileDir;
 
     ChatScenario(Context ctx) {
         this.ctx = ctx;
@@ -52,11 +56,11 @@ final class ChatScenario implements Scenario {
         this.content = "x".repeat(Math.max(1, a.integer("size", 100)));
         this.sourceAddresses = a.integer("source-addresses", 1);
         String profile = a.string("profile", "");
-        this.profileDir = profile.isBlank() ? null : java.nio.file.Path.of(profile).toAbsolutePath();
+        this.profileDir = profile.isBlank() ? null : Path.of(profile).toAbsolutePath();
         if (profileDir != null) {
             try {
-                java.nio.file.Files.createDirectories(profileDir);
-            } catch (java.io.IOException e) {
+                Files.createDirectories(profileDir);
+            } catch (IOException e) {
                 throw new IllegalArgumentException("--profile " + profileDir + ": " + e.getMessage());
             }
         }
@@ -114,12 +118,21 @@ final class ChatScenario implements Scenario {
         final AtomicLong unexpected = new AtomicLong();
         final AtomicLong sendFailures = new AtomicLong();
         final Map<String, AtomicLong> errorFrames = new ConcurrentHashMap<>();
+        /** Sockets closed before the run closed them, counted from the first open (before this run existed). */
+        final AtomicLong earlyCloses;
         volatile boolean closing;
         final long t0;
+        /** Plain histograms, not recorders: only the thread running the run adds to them and reads them. */
+        final Histogram receive = new Histogram(3);
+        final Histogram ack = new Histogram(3);
+        final List<double[]> timeline = new ArrayList<>();
+        final List<double[]> p99Timeline = new ArrayList<>();
+        private long lastDelivered;
 
-        Run(String tag, Peer[] peers, long t0) {
+        Run(String tag, Peer[] peers, AtomicLong earlyCloses, long t0) {
             this.tag = tag;
             this.peers = peers;
+            this.earlyCloses = earlyCloses;
             this.t0 = t0;
             this.measureFrom = t0 + warmupNanos;
             this.measureTo = measureFrom + durationNanos;
@@ -129,52 +142,74 @@ final class ChatScenario implements Scenario {
             return dueNanos >= measureFrom && dueNanos < measureTo;
         }
 
+        /** One second of the timeline; true once the whole schedule is sent, delivered and acked. */
+        boolean sample(int second, Thread pacer, long total) {
+            long d = delivered.get();
+            Histogram interval = receiveRecorder.getIntervalHistogram();
+            receive.add(interval);
+            ack.add(ackRecorder.getIntervalHistogram());
+            timeline.add(new double[] { second, d - lastDelivered });
+            if (interval.getTotalCount() > 0) {
+                p99Timeline.add(new double[] { second, RunResult.ms(interval.getValueAtPercentile(99)) });
+            }
+            lastDelivered = d;
+            return !pacer.isAlive() && d >= total && acks.get() >= total;
+        }
+
         void onFrame(Peer me, String frame) {
             long now = System.nanoTime();
             if (frame.startsWith(RECEIVE)) {
-                long[] id = parseClientId(frame);
-                if (id == null || id[0] != me.partner.index) {
-                    unexpected.incrementAndGet();
-                    return;
-                }
-                int seq = (int) id[1];
-                if (me.receivedFromPartner.get(seq)) {
-                    duplicates.incrementAndGet();
-                    return;
-                }
-                me.receivedFromPartner.set(seq);
-                me.receiveCount++;
-                delivered.incrementAndGet();
-                long due = me.partner.due.get(seq);
-                if (now >= measureFrom && now < measureTo) {
-                    deliveredInWindow.incrementAndGet();
-                }
-                if (measured(due)) {
-                    receiveRecorder.recordValue(Math.max(0, (now - due) / 1000));
-                }
+                onReceive(me, frame, now);
             } else if (frame.startsWith(ACK)) {
-                long[] id = parseClientId(frame);
-                if (id == null || id[0] != me.index) {
-                    unexpected.incrementAndGet();
-                    return;
-                }
-                int seq = (int) id[1];
-                if (me.acked.get(seq) || frame.contains("\"duplicate\":true")) {
-                    duplicateAcks.incrementAndGet();
-                    return;
-                }
-                me.acked.set(seq);
-                me.ackCount++;
-                acks.incrementAndGet();
-                long due = me.due.get(seq);
-                if (measured(due)) {
-                    ackRecorder.recordValue(Math.max(0, (now - due) / 1000));
-                }
+                onAck(me, frame, now);
             } else if (frame.startsWith("{\"event\":\"error\"")) {
                 String code = new JsonObject(frame).getJsonObject("data").getString("code", "?");
                 errorFrames.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             }
             // user:status and other events are not this scenario's business
+        }
+
+        private void onReceive(Peer me, String frame, long now) {
+            long[] id = parseClientId(frame);
+            if (id == null || id[0] != me.partner.index) {
+                unexpected.incrementAndGet();
+                return;
+            }
+            int seq = (int) id[1];
+            if (me.receivedFromPartner.get(seq)) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            me.receivedFromPartner.set(seq);
+            me.receiveCount++;
+            delivered.incrementAndGet();
+            long due = me.partner.due.get(seq);
+            if (now >= measureFrom && now < measureTo) {
+                deliveredInWindow.incrementAndGet();
+            }
+            if (measured(due)) {
+                receiveRecorder.recordValue(Math.max(0, (now - due) / 1000));
+            }
+        }
+
+        private void onAck(Peer me, String frame, long now) {
+            long[] id = parseClientId(frame);
+            if (id == null || id[0] != me.index) {
+                unexpected.incrementAndGet();
+                return;
+            }
+            int seq = (int) id[1];
+            if (me.acked.get(seq) || frame.contains("\"duplicate\":true")) {
+                duplicateAcks.incrementAndGet();
+                return;
+            }
+            me.acked.set(seq);
+            me.ackCount++;
+            acks.incrementAndGet();
+            long due = me.due.get(seq);
+            if (measured(due)) {
+                ackRecorder.recordValue(Math.max(0, (now - due) / 1000));
+            }
         }
 
         /** Our clientMessageId is TAG-SENDER-SEQ; null when the frame is not one of ours. */
@@ -192,6 +227,10 @@ final class ChatScenario implements Scenario {
             int dash = id.indexOf('-', tag.length() + 1);
             return new long[] { Long.parseLong(id.substring(tag.length() + 1, dash)), Long.parseLong(id.substring(dash + 1)) };
         }
+    }
+
+    /** What the peers sent, got acknowledged and lost, over all of them. */
+    private record Tally(long sent, long acked, long lost) {
     }
 
     private String userPrefix;
@@ -216,179 +255,20 @@ final class ChatScenario implements Scenario {
 
     @Override
     public RunResult run(int index) throws Exception {
-        var out = ctx.out();
         String tag = "r" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + index;
         Api api = new Api(ctx.vertx(), ctx.target().gateway, 32);
         Sockets sockets = new Sockets(ctx.vertx(), sourceAddresses);
         RunResult result = new RunResult();
         try {
-            // fresh access tokens for every run (they live 15 minutes)
-            List<Api.Account> accounts = Api.all(users, 16, i -> api.login(userPrefix + i));
-            int capacity = (int) Math.ceil((warmupNanos + durationNanos) / 1e9 * rate / users) + 16;
-            Peer[] peers = new Peer[users];
-            for (int i = 0; i < users; i++) {
-                peers[i] = new Peer(i, accounts.get(i), capacity);
-            }
-            for (int p = 0; p < users / 2; p++) {
-                peers[2 * p].partner = peers[2 * p + 1];
-                peers[2 * p + 1].partner = peers[2 * p];
-                peers[2 * p].chatId = chatIds[p];
-                peers[2 * p + 1].chatId = chatIds[p];
-            }
-
-            java.util.concurrent.atomic.AtomicReference<Run> holder = new java.util.concurrent.atomic.AtomicReference<>();
-            AtomicLong earlyCloses = new AtomicLong();
-            List<WebSocket> opened = Api.all(users, 64, i -> sockets.connect(i, ctx.target().ws(), peers[i].account.accessToken())
-                    .onSuccess(ws -> {
-                        ws.textMessageHandler(frame -> {
-                            Run run = holder.get();
-                            if (run != null) {
-                                run.onFrame(peers[i], frame);
-                            }
-                        });
-                        ws.closeHandler(v -> {
-                            Run run = holder.get();
-                            if (run == null || !run.closing) {
-                                earlyCloses.incrementAndGet();
-                            }
-                        });
-                    }));
-            for (int i = 0; i < users; i++) {
-                peers[i].socket = opened.get(i);
-            }
-            Thread.sleep(1000); // presence announcements of the opens settle before the clock starts
-            Run run = new Run(tag, peers, System.nanoTime() + 100_000_000L);
-            holder.set(run);
-            out.printf("  %d sockets open; sending %.0f msg/s for %.0f s (+%.0f s warm-up)%n", users, rate,
-                    durationNanos / 1e9, warmupNanos / 1e9);
-
-            List<double[]> timeline = new ArrayList<>();
-            List<double[]> p99Timeline = new ArrayList<>();
-            Histogram receive = new Histogram(3);
-            Histogram ack = new Histogram(3);
-            Thread pacer = new Thread(() -> pace(run), "pacer");
-            pacer.setPriority(Thread.MAX_PRIORITY);
-            pacer.start();
-            long total = (long) ((warmupNanos + durationNanos) / 1e9 * rate);
-            long lastDelivered = 0;
-            long deadline = run.measureTo + drainNanos;
-            int second = 0;
-            Machine.CpuMeter cpu = null;
-            boolean profiling = false;
-            Map<String, Object> cpuInWindow = null;
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                second++;
-                long nowNanos = System.nanoTime();
-                if (profileDir != null && !profiling && nowNanos >= run.measureFrom - warmupNanos / 2) {
-                    // started half-way through the warm-up: attaching and starting JFR costs a second or two of
-                    // CPU, which would otherwise show up as a stall in the measured window
-                    profiling = true;
-                    long seconds = Math.max(1, (run.measureTo - nowNanos) / 1_000_000_000L);
-                    ctx.target().pids.forEach((service, pid) -> Machine.recordFlight(pid,
-                            profileDir.resolve(service + "-run" + (index + 1) + ".jfr"), seconds));
-                    out.printf("  recording with JFR into %s%n", profileDir);
-                }
-                if (cpu == null && nowNanos >= run.measureFrom) {
-                    cpu = new Machine.CpuMeter(ctx.target().pids);
-                } else if (cpu != null && cpuInWindow == null && nowNanos >= run.measureTo) {
-                    cpuInWindow = cpu.stop();
-                }
-                long d = run.delivered.get();
-                Histogram interval = run.receiveRecorder.getIntervalHistogram();
-                receive.add(interval);
-                ack.add(run.ackRecorder.getIntervalHistogram());
-                timeline.add(new double[] { second, d - lastDelivered });
-                if (interval.getTotalCount() > 0) {
-                    p99Timeline.add(new double[] { second, RunResult.ms(interval.getValueAtPercentile(99)) });
-                }
-                lastDelivered = d;
-                if (!pacer.isAlive() && d >= total && run.acks.get() >= total) {
-                    break;
-                }
-            }
-            pacer.join();
-            if (cpuInWindow == null && cpu != null) {
-                cpuInWindow = cpu.stop();
-            }
+            Run run = open(tag, api, sockets);
+            Map<String, Object> cpuInWindow = measure(run, index);
             if (cpuInWindow != null) {
                 result.details.put("cpuCores", cpuInWindow);
             }
-            Map<String, Object> cpuUsed = cpuInWindow;
-            // closed before counting: what each socket thread recorded is then visible here
-            run.closing = true;
-            List<Future<Void>> closing = new ArrayList<>();
-            for (Peer p : peers) {
-                closing.add(p.socket.close());
-            }
-            Api.await(Future.join(closing), 30);
-            receive.add(run.receiveRecorder.getIntervalHistogram());
-            ack.add(run.ackRecorder.getIntervalHistogram());
-
-            long sent = 0;
-            long acks = 0;
-            long lost = 0;
-            for (Peer p : peers) {
-                long n = p.sent.get();
-                sent += n;
-                acks += p.ackCount;
-                lost += n - p.partner.receivedFromPartner.cardinality();
-            }
-            double seconds = durationNanos / 1e9;
-            result.operations = sent;
-            long errorFrames = run.errorFrames.values().stream().mapToLong(AtomicLong::get).sum();
-            result.error("lost", lost);
-            result.error("duplicated", run.duplicates.get());
-            result.error("duplicate acks", run.duplicateAcks.get());
-            // a lost message is usually unacknowledged too: counted once, as lost
-            result.error("not acked", Math.max(0, sent - acks - errorFrames - lost));
-            run.errorFrames.forEach((code, n) -> result.error("error " + code, n.get()));
-            result.error("send failed", run.sendFailures.get());
-            result.error("socket closed", earlyCloses.get());
-            result.error("unexpected frames", run.unexpected.get());
-
-            result.headline.put("target msg/s", rate);
-            result.headline.put("delivered msg/s", Math.round(run.deliveredInWindow.get() / seconds * 10) / 10.0);
-            result.latency("receive", receive);
-            result.headline.put("ack p50 ms", RunResult.ms(ack.getValueAtPercentile(50)));
-            result.headline.put("ack p99 ms", RunResult.ms(ack.getValueAtPercentile(99)));
-            result.headline.put("lost", (double) lost);
-            result.headline.put("duplicated", (double) run.duplicates.get());
-            result.headline.put("errors", (double) result.errors);
-            double deliveredRate = run.deliveredInWindow.get() / seconds;
-            if (cpuUsed != null && deliveredRate > 0) {
-                // CPU per delivered message: what limits the rate on a machine of 2 cores (all four on it)
-                for (String process : List.of("chat-service", "gateway", "of which store", "harness+store", "harness", "ours")) {
-                    if (cpuUsed.get(process) instanceof Double cores) {
-                        String label = switch (process) {
-                            case "of which store" -> "store";
-                            case "harness+store" -> "harness+store";
-                            case "ours" -> "all";
-                            default -> process;
-                        };
-                        result.headline.put(label + " CPU us/msg", Math.round(cores * 1e6 / deliveredRate) * 1.0);
-                    }
-                }
-            }
-            result.details.put("ackLatency", RunResult.distribution(ack));
-            result.charts.add(RunResult.Chart.percentiles("ack latency", ack));
-            Histogram lag = run.sendLag.getIntervalHistogram();
-            result.details.put("users", users);
-            result.details.put("chats", users / 2);
-            result.details.put("sent", sent);
-            result.details.put("acked", acks);
-            result.details.put("delivered", run.delivered.get());
-            result.details.put("deliveredInWindow", run.deliveredInWindow.get());
-            result.details.put("contentBytes", content.length());
-            result.details.put("sourceAddresses", sockets.addresses());
-            result.details.put("generatorLagMs", Map.of("p99", RunResult.ms(lag.getValueAtPercentile(99)), "max",
-                    RunResult.ms(lag.getMaxValue())));
-            result.details.put("deliveredPerSecond", timeline.stream().map(p -> (long) p[1]).toList());
-            result.details.put("receiveP99MsPerSecond", p99Timeline.stream().map(p -> p[1]).toList());
-            result.charts.add(new RunResult.Chart("delivered per second (warm-up, measured window, drain)", "second",
-                    "msg/s", false, Map.of("delivered msg/s", timeline)));
-            result.charts.add(new RunResult.Chart("receive p99 per second (measured window)", "second", "ms", false,
-                    Map.of("receive p99 ms", p99Timeline)));
+            Tally tally = tally(run);
+            errors(result, run, tally);
+            headline(result, run, tally, cpuInWindow);
+            details(result, run, tally, sockets);
             return result;
         } finally {
             Api.await(sockets.close(), 30);
@@ -396,10 +276,172 @@ final class ChatScenario implements Scenario {
         }
     }
 
+    /** Logs every user in and opens their sockets; the run's clock starts once the opens have settled. */
+    private Run open(String tag, Api api, Sockets sockets) throws InterruptedException {
+        // fresh access tokens for every run (they live 15 minutes)
+        List<Api.Account> accounts = Api.all(users, 16, i -> api.login(userPrefix + i));
+        Peer[] peers = pair(accounts);
+        AtomicReference<Run> holder = new AtomicReference<>();
+        AtomicLong earlyCloses = new AtomicLong();
+        connect(peers, sockets, holder, earlyCloses);
+        Thread.sleep(1000); // presence announcements of the opens settle before the clock starts
+        Run run = new Run(tag, peers, earlyCloses, System.nanoTime() + 100_000_000L);
+        holder.set(run);
+        ctx.out().printf("  %d sockets open; sending %.0f msg/s for %.0f s (+%.0f s warm-up)%n", users, rate,
+                durationNanos / 1e9, warmupNanos / 1e9);
+        return run;
+    }
+
+    private Peer[] pair(List<Api.Account> accounts) {
+        int capacity = (int) Math.ceil((warmupNanos + durationNanos) / 1e9 * rate / users) + 16;
+        Peer[] peers = new Peer[users];
+        for (int i = 0; i < users; i++) {
+            peers[i] = new Peer(i, accounts.get(i), capacity);
+        }
+        for (int p = 0; p < users / 2; p++) {
+            peers[2 * p].partner = peers[2 * p + 1];
+            peers[2 * p + 1].partner = peers[2 * p];
+            peers[2 * p].chatId = chatIds[p];
+            peers[2 * p + 1].chatId = chatIds[p];
+        }
+        return peers;
+    }
+
+    /** Frames reach the run once there is one (the holder); a close before the run's own is an early close. */
+    private void connect(Peer[] peers, Sockets sockets, AtomicReference<Run> holder, AtomicLong earlyCloses) {
+        List<WebSocket> opened = Api.all(users, 64, i -> sockets.connect(i, ctx.target().ws(), peers[i].account.accessToken())
+                .onSuccess(ws -> {
+                    ws.textMessageHandler(frame -> {
+                        Run run = holder.get();
+                        if (run != null) {
+                            run.onFrame(peers[i], frame);
+                        }
+                    });
+                    ws.closeHandler(v -> {
+                        Run run = holder.get();
+                        if (run == null || !run.closing) {
+                            earlyCloses.incrementAndGet();
+                        }
+                    });
+                }));
+        for (int i = 0; i < users; i++) {
+            peers[i].socket = opened.get(i);
+        }
+    }
+
+    /** Sends the schedule and samples it once a second, through the warm-up, the measured window and the drain. */
+    private Map<String, Object> measure(Run run, int index) throws InterruptedException {
+        Thread pacer = new Thread(() -> pace(run), "pacer");
+        pacer.setPriority(Thread.MAX_PRIORITY);
+        pacer.start();
+        long total = scheduled();
+        MeasuredWindow window = new MeasuredWindow(ctx, run.measureFrom, run.measureTo, warmupNanos, profileDir, index);
+        window.watch(run.measureTo + drainNanos, second -> run.sample(second, pacer, total));
+        pacer.join();
+        return window.stop();
+    }
+
+    private Tally tally(Run run) {
+        // closed before counting: what each socket thread recorded is then visible here
+        run.closing = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Peer p : run.peers) {
+            closing.add(p.socket.close());
+        }
+        Api.await(Future.join(closing), 30);
+        run.receive.add(run.receiveRecorder.getIntervalHistogram());
+        run.ack.add(run.ackRecorder.getIntervalHistogram());
+
+        long sent = 0;
+        long acks = 0;
+        long lost = 0;
+        for (Peer p : run.peers) {
+            long n = p.sent.get();
+            sent += n;
+            acks += p.ackCount;
+            lost += n - p.partner.receivedFromPartner.cardinality();
+        }
+        return new Tally(sent, acks, lost);
+    }
+
+    private void errors(RunResult result, Run run, Tally tally) {
+        result.operations = tally.sent();
+        long errorFrames = run.errorFrames.values().stream().mapToLong(AtomicLong::get).sum();
+        result.error("lost", tally.lost());
+        result.error("duplicated", run.duplicates.get());
+        result.error("duplicate acks", run.duplicateAcks.get());
+        // a lost message is usually unacknowledged too: counted once, as lost
+        result.error("not acked", Math.max(0, tally.sent() - tally.acked() - errorFrames - tally.lost()));
+        run.errorFrames.forEach((code, n) -> result.error("error " + code, n.get()));
+        result.error("send failed", run.sendFailures.get());
+        result.error("socket closed", run.earlyCloses.get());
+        result.error("unexpected frames", run.unexpected.get());
+    }
+
+    /** After {@link #errors}: the headline counts them. */
+    private void headline(RunResult result, Run run, Tally tally, Map<String, Object> cpuInWindow) {
+        double seconds = durationNanos / 1e9;
+        result.headline.put("target msg/s", rate);
+        result.headline.put("delivered msg/s", Math.round(run.deliveredInWindow.get() / seconds * 10) / 10.0);
+        result.latency("receive", run.receive);
+        result.headline.put("ack p50 ms", RunResult.ms(run.ack.getValueAtPercentile(50)));
+        result.headline.put("ack p99 ms", RunResult.ms(run.ack.getValueAtPercentile(99)));
+        result.headline.put("lost", (double) tally.lost());
+        result.headline.put("duplicated", (double) run.duplicates.get());
+        result.headline.put("errors", (double) result.errors);
+        double deliveredRate = run.deliveredInWindow.get() / seconds;
+        if (cpuInWindow != null && deliveredRate > 0) {
+            cpuPerMessage(result, cpuInWindow, deliveredRate);
+        }
+    }
+
+    /** CPU per delivered message: what limits the rate on a machine of 2 cores (all four on it). */
+    private static void cpuPerMessage(RunResult result, Map<String, Object> cpuInWindow, double deliveredRate) {
+        for (String process : List.of("chat-service", "gateway", "of which store", "harness+store", "harness", "ours")) {
+            if (cpuInWindow.get(process) instanceof Double cores) {
+                String label = switch (process) {
+                    case "of which store" -> "store";
+                    case "harness+store" -> "harness+store";
+                    case "ours" -> "all";
+                    default -> process;
+                };
+                result.headline.put(label + " CPU us/msg", Math.round(cores * 1e6 / deliveredRate) * 1.0);
+            }
+        }
+    }
+
+    /** After {@link #headline}: the receive latency's distribution and chart come first. */
+    private void details(RunResult result, Run run, Tally tally, Sockets sockets) {
+        result.details.put("ackLatency", RunResult.distribution(run.ack));
+        result.charts.add(RunResult.Chart.percentiles("ack latency", run.ack));
+        Histogram lag = run.sendLag.getIntervalHistogram();
+        result.details.put("users", users);
+        result.details.put("chats", users / 2);
+        result.details.put("sent", tally.sent());
+        result.details.put("acked", tally.acked());
+        result.details.put("delivered", run.delivered.get());
+        result.details.put("deliveredInWindow", run.deliveredInWindow.get());
+        result.details.put("contentBytes", content.length());
+        result.details.put("sourceAddresses", sockets.addresses());
+        result.details.put("generatorLagMs", Map.of("p99", RunResult.ms(lag.getValueAtPercentile(99)), "max",
+                RunResult.ms(lag.getMaxValue())));
+        result.details.put("deliveredPerSecond", run.timeline.stream().map(p -> (long) p[1]).toList());
+        result.details.put("receiveP99MsPerSecond", run.p99Timeline.stream().map(p -> p[1]).toList());
+        result.charts.add(new RunResult.Chart("delivered per second (warm-up, measured window, drain)", "second",
+                "msg/s", false, Map.of("delivered msg/s", run.timeline)));
+        result.charts.add(new RunResult.Chart("receive p99 per second (measured window)", "second", "ms", false,
+                Map.of("receive p99 ms", run.p99Timeline)));
+    }
+
+    /** Messages in the schedule: rate x (warm-up + duration). */
+    private long scheduled() {
+        return (long) ((warmupNanos + durationNanos) / 1e9 * rate);
+    }
+
     /** The open-model schedule: message k (from user k mod C) is due at t0 + k/R and sent as soon as it is due. */
     private void pace(Run run) {
         Peer[] peers = run.peers;
-        long total = (long) ((warmupNanos + durationNanos) / 1e9 * rate);
+        long total = scheduled();
         double nanosPerMessage = 1e9 / rate;
         long next = 0;
         while (next < total) {

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -50,165 +52,216 @@ final class ConnectionsScenario implements Scenario {
         return "connections";
     }
 
+    /** One run's sockets, and what chat-service and the gateway were measured to hold as they opened. */
+    private final class Run {
+        final long chatPid;
+        final long gatewayPid;
+        final Sockets pool;
+        final URI ws;
+        final List<WebSocket> open = new ArrayList<>();
+        final AtomicLong connectFailures = new AtomicLong();
+        final AtomicLong closedEarly = new AtomicLong();
+        final Map<String, Long> failureKinds = new ConcurrentHashMap<>();
+        final AtomicBoolean closing = new AtomicBoolean();
+        /** (open sockets, KiB) at each checkpoint. */
+        final List<double[]> heapPoints = new ArrayList<>();
+        final List<double[]> rssPoints = new ArrayList<>();
+        final List<double[]> gatewayHeapPoints = new ArrayList<>();
+        final List<double[]> gatewayRssPoints = new ArrayList<>();
+        double rampSeconds;
+        long held;
+        long openFiles;
+        long heapAfterCloseKiB;
+
+        Run(Target target) {
+            this.chatPid = target.pid("chat-service");
+            this.gatewayPid = target.pid("gateway");
+            this.pool = new Sockets(ctx.vertx(), sourceAddresses);
+            this.ws = direct ? URI.create(target.chat.toString().replace("http://", "ws://") + "/ws") : target.ws();
+        }
+
+        int opened() {
+            synchronized (open) {
+                return open.size();
+            }
+        }
+
+        void checkpoint() {
+            int n = opened();
+            if (chatPid > 0) {
+                heapPoints.add(new double[] { n, Machine.liveHeapKiB(chatPid) });
+                rssPoints.add(new double[] { n, Machine.rssKiB(chatPid) });
+            }
+            if (gatewayPid > 0 && !direct) {
+                gatewayHeapPoints.add(new double[] { n, Machine.liveHeapKiB(gatewayPid) });
+                gatewayRssPoints.add(new double[] { n, Machine.rssKiB(gatewayPid) });
+            }
+            ctx.out().printf("  %6d sockets: chat-service heap %s, RSS %s%n", n,
+                    heapPoints.isEmpty() ? "?" : mib(last(heapPoints)), rssPoints.isEmpty() ? "?" : mib(last(rssPoints)));
+        }
+    }
+
     @Override
     public RunResult run(int index) throws Exception {
-        var out = ctx.out();
         Target target = ctx.target();
-        long chatPid = target.pid("chat-service");
-        long gatewayPid = target.pid("gateway");
         String tag = "k" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + index;
         Api api = new Api(ctx.vertx(), target.gateway, 16);
-        Sockets pool = new Sockets(ctx.vertx(), sourceAddresses);
-        URI ws = direct ? URI.create(target.chat.toString().replace("http://", "ws://") + "/ws") : target.ws();
+        Run run = new Run(target);
         RunResult result = new RunResult();
-        List<WebSocket> open = new ArrayList<>();
-        AtomicLong connectFailures = new AtomicLong();
-        AtomicLong closedEarly = new AtomicLong();
-        Map<String, Long> failureKinds = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             List<Api.Account> accounts = Api.all(users, 16, i -> api.register(tag + "u" + i));
-            List<double[]> heapPoints = new ArrayList<>();
-            List<double[]> rssPoints = new ArrayList<>();
-            List<double[]> gatewayHeapPoints = new ArrayList<>();
-            List<double[]> gatewayRssPoints = new ArrayList<>();
-            Runnable checkpoint = () -> {
-                int n;
-                synchronized (open) {
-                    n = open.size();
-                }
-                if (chatPid > 0) {
-                    heapPoints.add(new double[] { n, Machine.liveHeapKiB(chatPid) });
-                    rssPoints.add(new double[] { n, Machine.rssKiB(chatPid) });
-                }
-                if (gatewayPid > 0 && !direct) {
-                    gatewayHeapPoints.add(new double[] { n, Machine.liveHeapKiB(gatewayPid) });
-                    gatewayRssPoints.add(new double[] { n, Machine.rssKiB(gatewayPid) });
-                }
-                out.printf("  %6d sockets: chat-service heap %s, RSS %s%n", n,
-                        heapPoints.isEmpty() ? "?" : mib(last(heapPoints)), rssPoints.isEmpty() ? "?" : mib(last(rssPoints)));
-            };
-            Map<String, Long> classesBefore = histogram && chatPid > 0 ? Machine.classBytes(chatPid) : Map.of();
-            checkpoint.run();
-            out.printf("  %d users; opening %d sockets %s at %.0f/s from %s%n", users, sockets,
-                    direct ? "straight to chat-service" : "through the gateway", rampRate, pool.addresses());
-
-            Semaphore handshakes = new Semaphore(256);
-            long t0 = System.nanoTime();
-            int nextCheckpoint = 1;
-            for (int i = 0; i < sockets; i++) {
-                long due = t0 + (long) (i * 1e9 / rampRate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                handshakes.acquire();
-                int socketIndex = i;
-                pool.connect(i, ws, accounts.get(i % users).accessToken()).onComplete(r -> {
-                    if (r.succeeded()) {
-                        WebSocket socket = r.result();
-                        socket.closeHandler(v -> {
-                            if (!closing.get()) {
-                                closedEarly.incrementAndGet();
-                            }
-                        });
-                        synchronized (open) {
-                            open.add(socket);
-                        }
-                    } else {
-                        connectFailures.incrementAndGet();
-                        failureKinds.merge(String.valueOf(r.cause().getMessage()).replaceAll("[0-9]+", "N"), 1L, Long::sum);
-                        if (connectFailures.get() <= 3) {
-                            out.printf("  socket %d failed: %s%n", socketIndex, r.cause());
-                        }
-                    }
-                    handshakes.release(); // after counting it: a checkpoint waits for every slot
-                });
-                if (nextCheckpoint < checkpoints && i + 1 == (long) sockets * nextCheckpoint / checkpoints) {
-                    handshakes.acquire(256);
-                    handshakes.release(256);
-                    checkpoint.run();
-                    nextCheckpoint++;
-                }
-            }
-            handshakes.acquire(256);
-            handshakes.release(256);
-            double rampSeconds = (System.nanoTime() - t0) / 1e9;
-            int opened;
-            synchronized (open) {
-                opened = open.size();
-            }
-            out.printf("  %d open after %.1f s (%d failed); holding %.0f s%n", opened, rampSeconds, connectFailures.get(),
-                    holdNanos / 1e9);
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(holdNanos));
-            checkpoint.run();
-            long held = opened - closedEarly.get();
-            long fds = chatPid > 0 ? Machine.openFiles(chatPid) : -1;
-            if (histogram && chatPid > 0 && held > 0) {
-                // what one more socket costs, class by class: (live bytes now - before) / sockets
-                Map<String, Long> after = Machine.classBytes(chatPid);
-                Map<String, Double> perSocket = new LinkedHashMap<>();
-                after.entrySet().stream()
-                        .map(e -> Map.entry(e.getKey(), (e.getValue() - classesBefore.getOrDefault(e.getKey(), 0L)) / (double) held))
-                        .filter(e -> e.getValue() >= 8)
-                        .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
-                        .limit(30)
-                        .forEach(e -> perSocket.put(e.getKey(), round1(e.getValue())));
-                result.details.put("chatServiceBytesPerSocketByClass", perSocket);
-                out.println("  chat-service bytes per socket, by class (top 30): " + perSocket);
-            }
-
-            closing.set(true);
-            List<Future<Void>> closes = new ArrayList<>();
-            synchronized (open) {
-                open.forEach(s -> closes.add(s.close()));
-            }
-            Api.await(Future.join(closes), 120);
-            Thread.sleep(2000); // let chat-service run its close handlers before measuring what is left
-            long heapAfterClose = chatPid > 0 ? Machine.liveHeapKiB(chatPid) : -1;
-
-            result.operations = sockets;
-            result.error("connect failed", connectFailures.get());
-            result.error("closed while held", closedEarly.get());
-            double heapSlope = slope(heapPoints);
-            double rssSlope = slope(rssPoints);
-            result.headline.put("sockets asked", (double) sockets);
-            result.headline.put("sockets held", (double) held);
-            result.headline.put("chat heap KiB/socket", round1(heapSlope));
-            result.headline.put("chat RSS KiB/socket", round1(rssSlope));
-            if (!gatewayHeapPoints.isEmpty()) {
-                result.headline.put("gateway heap KiB/socket", round1(slope(gatewayHeapPoints)));
-                result.headline.put("gateway RSS KiB/socket", round1(slope(gatewayRssPoints)));
-            }
-            result.headline.put("ramp s", round1(rampSeconds));
-            result.headline.put("errors", (double) result.errors);
-            result.details.put("users", users);
-            result.details.put("route", direct ? "direct to chat-service" : "through the gateway");
-            result.details.put("sourceAddresses", pool.addresses());
-            result.details.put("connectFailureKinds", failureKinds);
-            result.details.put("chatServiceOpenFiles", fds);
-            result.details.put("chatServiceHeapKiB", points(heapPoints));
-            result.details.put("chatServiceRssKiB", points(rssPoints));
-            result.details.put("chatServiceHeapAfterCloseKiB", heapAfterClose);
-            result.details.put("gatewayHeapKiB", points(gatewayHeapPoints));
-            result.details.put("gatewayRssKiB", points(gatewayRssPoints));
-            if (!heapPoints.isEmpty()) {
-                result.details.put("heapPerSocketEndpointsKiB", round1((last(heapPoints) - heapPoints.get(0)[1]) / Math.max(1, held)));
-            }
-            Map<String, List<double[]>> memory = new LinkedHashMap<>();
-            memory.put("chat-service heap MiB", toMiB(heapPoints));
-            memory.put("chat-service RSS MiB", toMiB(rssPoints));
-            if (!gatewayHeapPoints.isEmpty()) {
-                memory.put("gateway heap MiB", toMiB(gatewayHeapPoints));
-                memory.put("gateway RSS MiB", toMiB(gatewayRssPoints));
-            }
-            result.charts.add(new RunResult.Chart("memory vs open sockets", "open sockets", "MiB", false, memory));
+            Map<String, Long> classesBefore = histogram && run.chatPid > 0 ? Machine.classBytes(run.chatPid) : Map.of();
+            run.checkpoint();
+            ctx.out().printf("  %d users; opening %d sockets %s at %.0f/s from %s%n", users, sockets,
+                    direct ? "straight to chat-service" : "through the gateway", rampRate, run.pool.addresses());
+            ramp(run, accounts);
+            hold(run, classesBefore, result);
+            closeAll(run);
+            report(run, result);
             return result;
         } finally {
-            closing.set(true);
-            Api.await(pool.close(), 120);
+            run.closing.set(true);
+            Api.await(run.pool.close(), 120);
             Api.await(api.close(), 30);
         }
+    }
+
+    /** Opens the sockets at the ramp rate, at most 256 handshakes at a time, with checkpoints on the way. */
+    private void ramp(Run run, List<Api.Account> accounts) throws InterruptedException {
+        Semaphore handshakes = new Semaphore(256);
+        long t0 = System.nanoTime();
+        int nextCheckpoint = 1;
+        for (int i = 0; i < sockets; i++) {
+            long due = t0 + (long) (i * 1e9 / rampRate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            handshakes.acquire();
+            connect(run, i, accounts.get(i % users), handshakes);
+            if (nextCheckpoint < checkpoints && i + 1 == (long) sockets * nextCheckpoint / checkpoints) {
+                handshakes.acquire(256);
+                handshakes.release(256);
+                run.checkpoint();
+                nextCheckpoint++;
+            }
+        }
+        handshakes.acquire(256);
+        handshakes.release(256);
+        run.rampSeconds = (System.nanoTime() - t0) / 1e9;
+    }
+
+    private void connect(Run run, int socketIndex, Api.Account account, Semaphore handshakes) {
+        run.pool.connect(socketIndex, run.ws, account.accessToken()).onComplete(r -> {
+            if (r.succeeded()) {
+                WebSocket socket = r.result();
+                socket.closeHandler(v -> {
+                    if (!run.closing.get()) {
+                        run.closedEarly.incrementAndGet();
+                    }
+                });
+                synchronized (run.open) {
+                    run.open.add(socket);
+                }
+            } else {
+                run.connectFailures.incrementAndGet();
+                run.failureKinds.merge(String.valueOf(r.cause().getMessage()).replaceAll("[0-9]+", "N"), 1L, Long::sum);
+                if (run.connectFailures.get() <= 3) {
+                    ctx.out().printf("  socket %d failed: %s%n", socketIndex, r.cause());
+                }
+            }
+            handshakes.release(); // after counting it: a checkpoint waits for every slot
+        });
+    }
+
+    private void hold(Run run, Map<String, Long> classesBefore, RunResult result) throws InterruptedException {
+        int opened = run.opened();
+        ctx.out().printf("  %d open after %.1f s (%d failed); holding %.0f s%n", opened, run.rampSeconds,
+                run.connectFailures.get(), holdNanos / 1e9);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(holdNanos));
+        run.checkpoint();
+        run.held = opened - run.closedEarly.get();
+        run.openFiles = run.chatPid > 0 ? Machine.openFiles(run.chatPid) : -1;
+        if (histogram && run.chatPid > 0 && run.held > 0) {
+            bytesPerSocketByClass(run.chatPid, classesBefore, run.held, result);
+        }
+    }
+
+    /** What one more socket costs, class by class: (live bytes now - before) / sockets. */
+    private void bytesPerSocketByClass(long chatPid, Map<String, Long> classesBefore, long held, RunResult result) {
+        Map<String, Long> after = Machine.classBytes(chatPid);
+        Map<String, Double> perSocket = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - classesBefore.getOrDefault(e.getKey(), 0L)) / (double) held))
+                .filter(e -> e.getValue() >= 8)
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .limit(30)
+                .forEach(e -> perSocket.put(e.getKey(), round1(e.getValue())));
+        result.details.put("chatServiceBytesPerSocketByClass", perSocket);
+        ctx.out().println("  chat-service bytes per socket, by class (top 30): " + perSocket);
+    }
+
+    private void closeAll(Run run) throws InterruptedException {
+        run.closing.set(true);
+        List<Future<Void>> closes = new ArrayList<>();
+        synchronized (run.open) {
+            run.open.forEach(s -> closes.add(s.close()));
+        }
+        Api.await(Future.join(closes), 120);
+        Thread.sleep(2000); // let chat-service run its close handlers before measuring what is left
+        run.heapAfterCloseKiB = run.chatPid > 0 ? Machine.liveHeapKiB(run.chatPid) : -1;
+    }
+
+    private void report(Run run, RunResult result) {
+        result.operations = sockets;
+        result.error("connect failed", run.connectFailures.get());
+        result.error("closed while held", run.closedEarly.get());
+        headline(run, result);
+        details(run, result);
+        result.charts.add(memoryChart(run));
+    }
+
+    private void headline(Run run, RunResult result) {
+        double heapSlope = slope(run.heapPoints);
+        double rssSlope = slope(run.rssPoints);
+        result.headline.put("sockets asked", (double) sockets);
+        result.headline.put("sockets held", (double) run.held);
+        result.headline.put("chat heap KiB/socket", round1(heapSlope));
+        result.headline.put("chat RSS KiB/socket", round1(rssSlope));
+        if (!run.gatewayHeapPoints.isEmpty()) {
+            result.headline.put("gateway heap KiB/socket", round1(slope(run.gatewayHeapPoints)));
+            result.headline.put("gateway RSS KiB/socket", round1(slope(run.gatewayRssPoints)));
+        }
+        result.headline.put("ramp s", round1(run.rampSeconds));
+        result.headline.put("errors", (double) result.errors);
+    }
+
+    private void details(Run run, RunResult result) {
+        result.details.put("users", users);
+        result.details.put("route", direct ? "direct to chat-service" : "through the gateway");
+        result.details.put("sourceAddresses", run.pool.addresses());
+        result.details.put("connectFailureKinds", run.failureKinds);
+        result.details.put("chatServiceOpenFiles", run.openFiles);
+        result.details.put("chatServiceHeapKiB", points(run.heapPoints));
+        result.details.put("chatServiceRssKiB", points(run.rssPoints));
+        result.details.put("chatServiceHeapAfterCloseKiB", run.heapAfterCloseKiB);
+        result.details.put("gatewayHeapKiB", points(run.gatewayHeapPoints));
+        result.details.put("gatewayRssKiB", points(run.gatewayRssPoints));
+        if (!run.heapPoints.isEmpty()) {
+            result.details.put("heapPerSocketEndpointsKiB",
+                    round1((last(run.heapPoints) - run.heapPoints.get(0)[1]) / Math.max(1, run.held)));
+        }
+    }
+
+    private static RunResult.Chart memoryChart(Run run) {
+        Map<String, List<double[]>> memory = new LinkedHashMap<>();
+        memory.put("chat-service heap MiB", toMiB(run.heapPoints));
+        memory.put("chat-service RSS MiB", toMiB(run.rssPoints));
+        if (!run.gatewayHeapPoints.isEmpty()) {
+            memory.put("gateway heap MiB", toMiB(run.gatewayHeapPoints));
+            memory.put("gateway RSS MiB", toMiB(run.gatewayRssPoints));
+        }
+        return new RunResult.Chart("memory vs open sockets", "open sockets", "MiB", false, memory);
     }
 
     /** Least-squares slope of (sockets, KiB): what one more socket costs. */

@@ -5,11 +5,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -154,7 +156,7 @@ final class Target implements AutoCloseable {
     }
 
     /** The Quarkus service JVM listening on this port (its command line says -Dquarkus.http.port=PORT). */
-    private static java.util.Optional<Long> findPid(int port) {
+    private static Optional<Long> findPid(int port) {
         return ProcessHandle.allProcesses()
                 .filter(p -> {
                     List<String> cmd = commandLine(p.pid());
@@ -170,9 +172,9 @@ final class Target implements AutoCloseable {
                 try {
                     return Files.getLastModifiedTime(f).toInstant();
                 } catch (IOException e) {
-                    return java.time.Instant.EPOCH;
+                    return Instant.EPOCH;
                 }
-            }).max(java.time.Instant::compareTo).map(Object::toString).orElse("?");
+            }).max(Instant::compareTo).map(Object::toString).orElse("?");
         } catch (IOException e) {
             return "?";
         }
