@@ -32,7 +32,9 @@ class ProfileProvisioningTest {
     @BeforeEach
     void reset() {
         userService.reset();
-        userService.answer("/", 201, null);
+        // what user-service answers, in the shape its contract gives (the stand-in checks it)
+        userService.answer("/", 201, "{\"id\":\"665f1c2ab3e4d5f6a7b8c9d0\",\"username\":\"sam\",\"email\":\"sam@example.com\","
+                + "\"profilePic\":null,\"status\":\"offline\",\"lastSeen\":null}");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -54,7 +55,7 @@ public final class TestSocket implements AutoCloseable {
         try {
             WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             return new TestSocket(client, socket);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             client.close();
             throw e.getCause() instanceof Exception cause ? cause : e;
         }

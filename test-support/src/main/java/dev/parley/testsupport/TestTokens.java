@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
@@ -53,7 +56,7 @@ public final class TestTokens {
     public static synchronized Path jwksFile() {
         Path file = DIR.resolve("jwks.json").toAbsolutePath();
         try {
-            RsaJsonWebKey jwk = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) trusted().getPublic());
+            RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) trusted().getPublic());
             jwk.setKeyId(KEY_ID);
             jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
             jwk.setUse("sig");
@@ -70,14 +73,14 @@ public final class TestTokens {
 
     /** The JWKS JSON of the trusted key, and, after a rotation, also of the second key as {@link #ROTATED_KEY_ID}. */
     public static String jwks(boolean withRotatedKey) {
-        RsaJsonWebKey first = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) trusted().getPublic());
+        RsaJsonWebKey first = new RsaJsonWebKey((RSAPublicKey) trusted().getPublic());
         first.setKeyId(KEY_ID);
         first.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
         first.setUse("sig");
         if (!withRotatedKey) {
             return new JsonWebKeySet(first).toJson();
         }
-        RsaJsonWebKey second = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) untrusted().getPublic());
+        RsaJsonWebKey second = new RsaJsonWebKey((RSAPublicKey) untrusted().getPublic());
         second.setKeyId(ROTATED_KEY_ID);
         second.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
         second.setUse("sig");
@@ -120,7 +123,7 @@ public final class TestTokens {
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -136,7 +139,7 @@ public final class TestTokens {
             return pem;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -171,14 +174,14 @@ public final class TestTokens {
             Files.createDirectories(DIR);
             Path tmp = Files.createTempFile(DIR, name, ".tmp");
             Files.write(tmp, pair.getPrivate().getEncoded());
-            Files.move(tmp, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, priv, StandardCopyOption.ATOMIC_MOVE);
             tmp = Files.createTempFile(DIR, name, ".tmp");
             Files.write(tmp, pair.getPublic().getEncoded());
-            Files.move(tmp, pub, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, pub, StandardCopyOption.ATOMIC_MOVE);
             return pair;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

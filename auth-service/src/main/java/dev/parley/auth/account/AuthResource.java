@@ -25,7 +25,6 @@ import dev.parley.auth.account.AuthDtos.AuthResponse;
 import dev.parley.auth.account.AuthDtos.LoginRequest;
 import dev.parley.auth.account.AuthDtos.RefreshRequest;
 import dev.parley.auth.account.AuthDtos.RegisterRequest;
-import dev.parley.support.problem.Problem;
 
 /** Sign-up, sign-in and sessions. Everything here is public except logout-all. */
 @Path("/auth")
@@ -49,10 +48,8 @@ public class AuthResource {
     @Operation(summary = "Create an account", description = "Anyone may call. Returns tokens for the new account.")
     @APIResponse(responseCode = "201", description = "Registered",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuthResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "username_taken or email_taken",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
+    @APIResponse(responseCode = "409", description = "username_taken or email_taken")
     public Response register(@NotNull @Valid RegisterRequest body) {
         return Response.status(Response.Status.CREATED).entity(accounts.register(body)).build();
     }
@@ -64,10 +61,8 @@ public class AuthResource {
             + " password give the same 401 (invalid_credentials) after the same work.")
     @APIResponse(responseCode = "200", description = "Signed in",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuthResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "invalid_credentials",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field")
+    @APIResponse(responseCode = "401", description = "invalid_credentials")
     public AuthResponse login(@NotNull @Valid LoginRequest body) {
         return accounts.login(body);
     }
@@ -79,10 +74,8 @@ public class AuthResource {
             + " and refresh token; the presented one stops working. Presenting a used one revokes its whole session.")
     @APIResponse(responseCode = "200", description = "New tokens",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuthResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "invalid_refresh_token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field")
+    @APIResponse(responseCode = "401", description = "invalid_refresh_token")
     public AuthResponse refresh(@NotNull @Valid RefreshRequest body) {
         return accounts.refresh(body.refreshToken());
     }
@@ -94,8 +87,7 @@ public class AuthResource {
             + " token's session; an unknown token is accepted too (nothing to revoke). Access tokens already issued"
             + " stay valid until they expire.")
     @APIResponse(responseCode = "204", description = "Session revoked")
-    @APIResponse(responseCode = "400", description = "Invalid field",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field")
     public void logout(@NotNull @Valid RefreshRequest body) {
         accounts.logout(body.refreshToken());
     }
@@ -108,10 +100,8 @@ public class AuthResource {
     @Operation(summary = "End every session of the caller", description = "Only the signed-in user (bearer token,"
             + " role user).")
     @APIResponse(responseCode = "204", description = "All sessions revoked")
-    @APIResponse(responseCode = "401", description = "No or invalid access token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a user token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid access token")
+    @APIResponse(responseCode = "403", description = "Not a user token")
     public void logoutAll() {
         accounts.logoutAll(caller.getSubject());
     }

@@ -1,6 +1,7 @@
 package dev.parley.auth.account;
 
 import java.time.Instant;
+import java.util.Locale;
 
 import org.bson.types.ObjectId;
 
@@ -28,11 +29,11 @@ public class Credential extends PanacheMongoEntity {
     }
 
     public static Credential findByUsername(String username) {
-        return find("usernameKey", username.toLowerCase(java.util.Locale.ROOT)).firstResult();
+        return find("usernameKey", username.toLowerCase(Locale.ROOT)).firstResult();
     }
 
     public static Credential findByEmail(String email) {
-        return find("email", email.toLowerCase(java.util.Locale.ROOT)).firstResult();
+        return find("email", email.toLowerCase(Locale.ROOT)).firstResult();
     }
 
     public static Credential findByUserId(String userId) {

@@ -11,25 +11,21 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import dev.parley.auth.token.AccessTokenIssuer;
-
 /**
  * Creates the new user's profile in user-service. Best effort by design: when user-service is
  * down, registration still succeeds and user-service creates the profile from the token's claims
- * on the user's first request.
+ * on the user's first request. Retried because the call is idempotent (creating an existing id
+ * returns the stored profile); runs on the registration's worker thread, as before.
  */
 @ApplicationScoped
 public class ProfileProvisioner {
 
     private static final Logger LOG = Logger.getLogger(ProfileProvisioner.class);
-    static final String SERVICE_NAME = "auth-service";
 
     private final UserServiceClient users;
-    private final AccessTokenIssuer tokens;
 
-    public ProfileProvisioner(@RestClient UserServiceClient users, AccessTokenIssuer tokens) {
+    public ProfileProvisioner(@RestClient UserServiceClient users) {
         this.users = users;
-        this.tokens = tokens;
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50)
@@ -37,7 +33,7 @@ public class ProfileProvisioner {
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 10, delayUnit = ChronoUnit.SECONDS)
     @Fallback(fallbackMethod = "deferToFirstUse")
     public void provision(String userId, String username, String email) {
-        users.create("Bearer " + tokens.forService(SERVICE_NAME), new UserServiceClient.ProfileSeed(userId, username, email));
+        users.create(new UserServiceClient.ProfileSeed(userId, username, email));
     }
 
     void deferToFirstUse(String userId, String username, String email) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 import dev.parley.auth.AuthConfig;
 
@@ -61,7 +62,7 @@ public class AccessTokenIssuer {
         return config.accessTokenTtl().toSeconds();
     }
 
-    private String sign(io.smallrye.jwt.build.JwtClaimsBuilder claims) {
+    private String sign(JwtClaimsBuilder claims) {
         SigningKeyRing.SigningKey key = keys.active();
         return claims.jws().keyId(key.id()).algorithm(SignatureAlgorithm.RS256).sign(key.privateKey());
     }

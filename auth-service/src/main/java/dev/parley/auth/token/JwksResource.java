@@ -1,5 +1,7 @@
 package dev.parley.auth.token;
 
+import java.util.List;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,7 +43,7 @@ public class JwksResource {
 
     /** For the OpenAPI document only: the shape of the key set. */
     @Schema(name = "JwkSet")
-    public record JwkSet(@Schema(required = true) java.util.List<Jwk> keys) {
+    public record JwkSet(@Schema(required = true) List<Jwk> keys) {
         @Schema(name = "Jwk")
         public record Jwk(@Schema(required = true) String kty, @Schema(required = true) String kid,
                 String use, String alg, @Schema(required = true) String n, @Schema(required = true) String e) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.parley.gateway.WebSocketUpgrade;
 import dev.parley.gateway.security.CallerId;
 import dev.parley.gateway.security.QueryToken;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,7 @@ public class AccessLog {
         String user = Objects.requireNonNullElse(CallerId.of(ctx), "-");
         LOG.infof("%s %s %d %dms user=%s rid=%s", ctx.request().method(), loggablePath(ctx), status,
                 TimeUnit.NANOSECONDS.toMillis(nanos), user, requestId);
-        if (EdgeFilter.isWebSocketUpgrade(ctx.request())) {
+        if (WebSocketUpgrade.requested(ctx.request())) {
             String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
             if (status == 101) {
                 WEBSOCKET_LOG.infof("websocket opened user=%s origin=%s rid=%s", user, origin, requestId);

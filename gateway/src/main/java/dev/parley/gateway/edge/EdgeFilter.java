@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 
 import dev.parley.gateway.GatewayProblems;
+import dev.parley.gateway.WebSocketUpgrade;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.MultiMap;
@@ -76,7 +77,7 @@ public class EdgeFilter {
             }
             return;
         }
-        if (origin != null && !originAllowed && isWebSocketUpgrade(request)) {
+        if (origin != null && !originAllowed && WebSocketUpgrade.requested(request)) {
             // browsers do not apply CORS to WebSockets: the handshake's Origin is the only guard
             problems.send(ctx, GatewayProblems.forbiddenOrigin());
             return;
@@ -87,11 +88,6 @@ public class EdgeFilter {
             return;
         }
         ctx.next();
-    }
-
-    public static boolean isWebSocketUpgrade(HttpServerRequest request) {
-        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 
     private static long declaredLength(HttpServerRequest request) {

@@ -11,9 +11,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.jboss.logging.Logger;
 
 import dev.parley.gateway.GatewayProblems;
+import dev.parley.gateway.WebSocketUpgrade;
 import dev.parley.gateway.edge.AccessLog;
 import dev.parley.gateway.edge.ClientAddress;
-import dev.parley.gateway.edge.EdgeFilter;
 import dev.parley.gateway.ratelimit.RateLimiter;
 import dev.parley.gateway.session.BrowserSession;
 import dev.parley.support.problem.Problem;
@@ -82,7 +82,7 @@ public class UpstreamRoutes {
                     .handler(ctx -> forward(ctx, upstream, upstream.route));
         }
         router.route(WebSocketTunnel.PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(ctx -> {
-            if (EdgeFilter.isWebSocketUpgrade(ctx.request())) {
+            if (WebSocketUpgrade.requested(ctx.request())) {
                 tunnel.open(ctx);
             } else {
                 forward(ctx, Upstream.CHAT, WebSocketTunnel.ROUTE);

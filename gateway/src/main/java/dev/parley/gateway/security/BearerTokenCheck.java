@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 
 import dev.parley.gateway.GatewayProblems;
-import dev.parley.gateway.edge.EdgeFilter;
+import dev.parley.gateway.WebSocketUpgrade;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -50,7 +50,7 @@ public class BearerTokenCheck implements HttpAuthenticationMechanism {
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext ctx, IdentityProviderManager identities) {
         HttpServerRequest request = ctx.request();
-        if (WEBSOCKET_PATH.equals(request.path()) && EdgeFilter.isWebSocketUpgrade(request)
+        if (WEBSOCKET_PATH.equals(request.path()) && WebSocketUpgrade.requested(request)
                 && !request.headers().contains(HttpHeaders.AUTHORIZATION)) {
             String token = request.getParam(QueryToken.NAME);
             if (token != null && !token.isBlank()) {

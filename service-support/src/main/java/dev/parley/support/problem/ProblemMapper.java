@@ -7,6 +7,8 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -95,7 +97,7 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadable(json);
         }
-        if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
+        if (e instanceof NotFoundException && e.getCause() != null) {
             // JAX-RS answers a query or path parameter that does not convert (limit=abc) with 404: it is bad input
             return respond(Problem.of(400, "invalid_parameter", "Request is invalid",
                     "A parameter has the wrong type or format")).build();
@@ -120,7 +122,7 @@ public class ProblemMapper {
         return respond(Problem.of(status, code, title, status >= 500 ? null : title)).build();
     }
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected failure", e);
         return respond(Problem.of(500, "internal_error", "Internal error", null)).build();

@@ -3,15 +3,21 @@ package dev.parley.user.presence;
 import java.time.Instant;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** chat-service's internal API, reached directly (never through the gateway). */
+import dev.parley.support.internal.ServiceCredentialHeaders;
+
+/**
+ * chat-service's internal API, reached directly (never through the gateway). The service
+ * credential comes from the headers factory; {@link ChatPresenceNotifier} adds the fault tolerance.
+ */
 @RegisterRestClient(configKey = "chat-service")
+@RegisterClientHeaders(ServiceCredentialHeaders.class)
 @Path("/internal/presence")
 public interface ChatServiceClient {
 
@@ -20,5 +26,5 @@ public interface ChatServiceClient {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    void changed(@HeaderParam("Authorization") String authorization, PresenceChange change);
+    void changed(PresenceChange change);
 }

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.parley.support.problem.Problem;
 import dev.parley.user.profile.ProfileDtos.PresenceReport;
 import dev.parley.user.profile.ProfileDtos.ProfileSeed;
 import dev.parley.user.profile.ProfileDtos.ProfileView;
@@ -50,14 +49,10 @@ public class InternalUserResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "200", description = "That id already had a profile: returned unchanged",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a service credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "username_taken or email_taken by a profile with another id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
+    @APIResponse(responseCode = "401", description = "No or invalid credential")
+    @APIResponse(responseCode = "403", description = "Not a service credential")
+    @APIResponse(responseCode = "409", description = "username_taken or email_taken by a profile with another id")
     public Response create(@NotNull @Valid ProfileSeed body) {
         ProfileService.Provisioned result = profiles.provision(body);
         return Response.status(result.created() ? Response.Status.CREATED : Response.Status.OK).entity(result.profile()).build();
@@ -71,14 +66,10 @@ public class InternalUserResource {
             + " sockets). Sets status and lastSeen; a report older than the stored lastSeen is ignored, so reports"
             + " that arrive out of order cannot leave a stale status.")
     @APIResponse(responseCode = "204", description = "Recorded (or ignored as stale)")
-    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a service credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "user_not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
+    @APIResponse(responseCode = "401", description = "No or invalid credential")
+    @APIResponse(responseCode = "403", description = "Not a service credential")
+    @APIResponse(responseCode = "404", description = "user_not_found")
     public void presence(@PathParam("id") String id, @NotNull @Valid PresenceReport body) {
         profiles.recordPresence(id, body.status(), body.lastSeen());
     }

@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.parley.support.problem.Problem;
 import dev.parley.user.profile.ProfileDtos.ProfileSeed;
 import dev.parley.user.profile.ProfileDtos.ProfileUpdate;
 import dev.parley.user.profile.ProfileDtos.ProfileView;
@@ -43,11 +42,14 @@ import dev.parley.user.profile.ProfileDtos.UserList;
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @RolesAllowed("user")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or invalid access token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "Not a user token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No or invalid access token")
+@APIResponse(responseCode = "403", description = "Not a user token")
 public class UserResource {
+
+    /** The caller's own profile is created from the token when missing; these say how that can fail. */
+    private static final String NO_PROFILE = "user_not_found: no profile, and the token cannot create one";
+    private static final String PROFILE_COLLIDED = "username_taken or email_taken: creating the missing profile"
+            + " collided with another user's";
 
     private final ProfileService profiles;
     private final JsonWebToken caller;
@@ -63,11 +65,8 @@ public class UserResource {
             + " themselves. A missing profile is created from the token (sub, upn, email).")
     @APIResponse(responseCode = "200", description = "The caller's profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "username_taken or email_taken: creating the missing profile"
-            + " collided with another user's",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = NO_PROFILE)
+    @APIResponse(responseCode = "409", description = PROFILE_COLLIDED)
     public ProfileView me() {
         return profiles.me(ProfileSeed.of(caller));
     }
@@ -78,13 +77,9 @@ public class UserResource {
             + " role user), for themselves. profilePic null removes the picture.")
     @APIResponse(responseCode = "200", description = "The updated profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "username_taken or email_taken: creating the missing profile"
-            + " collided with another user's",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
+    @APIResponse(responseCode = "404", description = NO_PROFILE)
+    @APIResponse(responseCode = "409", description = PROFILE_COLLIDED)
     public ProfileView updateMe(@NotNull @Valid ProfileUpdate body) {
         return profiles.updateProfilePic(ProfileSeed.of(caller), body.profilePic());
     }
@@ -95,13 +90,9 @@ public class UserResource {
             + " for themselves. Also sets lastSeen to now.")
     @APIResponse(responseCode = "200", description = "The updated profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "user_not_found: no profile, and the token cannot create one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "username_taken or email_taken: creating the missing profile"
-            + " collided with another user's",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
+    @APIResponse(responseCode = "404", description = NO_PROFILE)
+    @APIResponse(responseCode = "409", description = PROFILE_COLLIDED)
     public ProfileView updateStatus(@NotNull @Valid StatusUpdate body) {
         return profiles.updateStatus(ProfileSeed.of(caller), body.status());
     }
@@ -112,8 +103,7 @@ public class UserResource {
             + " Never includes the email.")
     @APIResponse(responseCode = "200", description = "The public profile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicProfileView.class)))
-    @APIResponse(responseCode = "404", description = "user_not_found (also for an id that is not an ObjectId)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "user_not_found (also for an id that is not an ObjectId)")
     public PublicProfileView byId(@Parameter(description = "User id (ObjectId hex)", example = "665f1c2ab3e4d5f6a7b8c9d0")
             @PathParam("id") String id) {
         return profiles.publicProfile(id);
@@ -125,8 +115,7 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "Matching users, at most limit",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
     @APIResponse(responseCode = "400",
-            description = "validation_failed: search missing or not 1-32 of A-Z a-z 0-9 _ . -, or limit not 1-50",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            description = "validation_failed: search missing or not 1-32 of A-Z a-z 0-9 _ . -, or limit not 1-50")
     public UserList search(
             @Parameter(description = "Username prefix: 1-32 of A-Z a-z 0-9 _ . -", example = "ali")
             @QueryParam("search") @NotNull @Pattern(regexp = ProfileDtos.SEARCH_PREFIX,

@@ -1,4 +1,4 @@
-package dev.parley.auth.service;
+package dev.parley.auth.servicetoken;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,10 +64,8 @@ public class ServiceTokenResource {
             + " named in parley.auth.service-clients, with their secret. Never routed by the gateway.")
     @APIResponse(responseCode = "200", description = "A service credential",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServiceToken.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.parley.support.problem.Problem.class)))
-    @APIResponse(responseCode = "401", description = "invalid_client",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.parley.support.problem.Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed")
+    @APIResponse(responseCode = "401", description = "invalid_client")
     public ServiceToken exchange(@NotNull @Valid ServiceTokenRequest body) {
         AuthConfig.ServiceClient client = config.serviceClients().get(body.service());
         byte[] presented = sha256(body.secret());
