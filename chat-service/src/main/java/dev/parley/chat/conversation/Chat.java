@@ -1,4 +1,4 @@
-package dev.parley.chat.chat;
+package dev.parley.chat.conversation;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 
 /**
- * A conversation: {@code direct} between exactly two users (unique per pair through
+ * A conversation, stored through {@link ChatStore}: {@code direct} between exactly two users (unique per pair through
  * {@code directKey}) or a named {@code group}. Each participant's read position lives here, so a
  * read receipt is one small update however many messages it covers.
  */
@@ -59,10 +59,6 @@ public class Chat extends PanacheMongoEntityBase {
 
     public String idHex() {
         return id.toHexString();
-    }
-
-    public boolean hasParticipant(String userId) {
-        return participantIds.contains(userId);
     }
 
     public static String directKey(String a, String b) {

@@ -1,12 +1,10 @@
-package dev.parley.chat.chat;
+package dev.parley.chat.conversation;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.types.ObjectId;
 
 import dev.parley.support.problem.ProblemException;
 
@@ -33,6 +31,11 @@ public class ChatDirectory {
     }
 
     private final Map<String, Members> cache = new ConcurrentHashMap<>();
+    private final ChatStore store;
+
+    public ChatDirectory(ChatStore store) {
+        this.store = store;
+    }
 
     /** Blocking on a miss. Unknown chat -> 404; known chat, caller not in it -> 403. */
     public Members membersFor(String chatId, String userId) {
@@ -53,10 +56,10 @@ public class ChatDirectory {
 
     public Members find(String chatId) {
         Members members = cache.get(chatId);
-        if (members != null || !ObjectId.isValid(chatId)) {
+        if (members != null) {
             return members;
         }
-        Chat chat = Chat.findById(new ObjectId(chatId));
+        Chat chat = store.byId(chatId);
         return chat == null ? null : remember(chat);
     }
 

@@ -1,6 +1,5 @@
-package dev.parley.chat.chat;
+package dev.parley.chat.conversation;
 
-import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.constraints.NotNull;
@@ -9,9 +8,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import dev.parley.chat.message.MessageDtos.MessageView;
-
-/** Bodies of /chat. */
+/** Bodies of /chat that belong to chats themselves (the chat list's are in the inbox). */
 public final class ChatDtos {
 
     private ChatDtos() {
@@ -23,23 +20,5 @@ public final class ChatDtos {
             @Schema(required = true) @NotNull @Size(min = 1, max = 99)
             List<@NotNull @Pattern(regexp = "^[0-9a-f]{24}$", message = "must be a user id") String> participantIds,
             @Schema(maxLength = 100) @Size(min = 1, max = 100) String name) {
-    }
-
-    @Schema(name = "Chat")
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record ChatView(
-            @Schema(required = true) String id,
-            @Schema(required = true, enumeration = { "direct", "group" }) String type,
-            @Schema(required = true) List<String> participantIds,
-            @Schema(nullable = true) String name,
-            @Schema(required = true) Instant createdAt,
-            @Schema(required = true) String createdBy,
-            @Schema(required = true) Instant lastMessageAt,
-            @Schema(nullable = true, description = "Newest message, if any") MessageView lastMessage,
-            @Schema(required = true, description = "Messages from others after my read position") long unreadCount) {
-    }
-
-    @Schema(name = "ChatList")
-    public record ChatList(@Schema(required = true) List<ChatView> chats) {
     }
 }

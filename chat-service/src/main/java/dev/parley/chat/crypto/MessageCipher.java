@@ -12,12 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
 
@@ -60,7 +62,7 @@ public class MessageCipher {
     private final Map<String, SecretKey> keys = new LinkedHashMap<>();
     private final String activeKeyId;
 
-    @jakarta.inject.Inject
+    @Inject
     public MessageCipher(ChatConfig config) {
         this(configuredKeys(config.crypto()), config.crypto().activeKey().orElse(null));
     }
@@ -126,7 +128,7 @@ public class MessageCipher {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce()));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed.ciphertext());
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new UnreadableContentException("Content failed its integrity check");
         } catch (GeneralSecurityException e) {
             throw new UnreadableContentException("Content cannot be decrypted");

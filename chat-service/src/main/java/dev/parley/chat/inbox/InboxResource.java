@@ -1,4 +1,4 @@
-package dev.parley.chat.chat;
+package dev.parley.chat.inbox;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -21,10 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.parley.chat.chat.ChatDtos.ChatList;
-import dev.parley.chat.chat.ChatDtos.ChatView;
-import dev.parley.chat.chat.ChatDtos.CreateChatRequest;
-import dev.parley.support.problem.Problem;
+import dev.parley.chat.conversation.ChatDtos.CreateChatRequest;
+import dev.parley.chat.inbox.InboxDtos.ChatList;
+import dev.parley.chat.inbox.InboxDtos.ChatView;
 
 /** Creating and listing chats. Signed-in users only (role user). */
 @Path("/chat")
@@ -33,17 +32,15 @@ import dev.parley.support.problem.Problem;
 @SecurityRequirement(name = "bearer")
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No or invalid access token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "Not a user token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-public class ChatResource {
+@APIResponse(responseCode = "401", description = "No or invalid access token")
+@APIResponse(responseCode = "403", description = "Not a user token")
+public class InboxResource {
 
-    private final ChatService chats;
+    private final Inbox inbox;
     private final JsonWebToken caller;
 
-    public ChatResource(ChatService chats, JsonWebToken caller) {
-        this.chats = chats;
+    public InboxResource(Inbox inbox, JsonWebToken caller) {
+        this.inbox = inbox;
         this.caller = caller;
     }
 
@@ -55,11 +52,10 @@ public class ChatResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatView.class)))
     @APIResponse(responseCode = "200", description = "The existing direct chat",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatView.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed")
     public Response create(@NotNull @Valid CreateChatRequest body) {
-        ChatService.Created created = chats.create(caller.getSubject(), body);
-        return Response.status(created.existed() ? 200 : 201).entity(chats.view(created.chat(), caller.getSubject())).build();
+        Inbox.Started started = inbox.start(caller.getSubject(), body);
+        return Response.status(started.existed() ? 200 : 201).entity(started.chat()).build();
     }
 
     @GET
@@ -68,6 +64,6 @@ public class ChatResource {
     @APIResponse(responseCode = "200", description = "The chats",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatList.class)))
     public ChatList list() {
-        return new ChatList(chats.list(caller.getSubject()));
+        return new ChatList(inbox.list(caller.getSubject()));
     }
 }

@@ -6,7 +6,10 @@ import java.util.Base64;
 
 import org.bson.types.ObjectId;
 
-/** A position in a chat's history, (timestamp, id), as an opaque string for clients. */
+/**
+ * A position in a chat's history, (timestamp, id): the order history, sync and unread counts
+ * walk, as an opaque string for clients ({@link MessageStore} turns it into the store's filter).
+ */
 public record HistoryCursor(Instant timestamp, ObjectId id) {
 
     public static HistoryCursor of(Message message) {

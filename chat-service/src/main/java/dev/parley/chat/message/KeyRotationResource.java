@@ -1,4 +1,4 @@
-package dev.parley.chat.crypto;
+package dev.parley.chat.message;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
@@ -13,17 +13,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.parley.support.problem.Problem;
 
 /** Operator endpoint for key rotation; internal (never routed by the gateway), service credential only. */
 @Path("/internal/messages/reencrypt")
 @Tag(name = "operations")
-public class KeyAdminResource {
+public class KeyRotationResource {
 
-    private final Reencryption reencryption;
+    private final KeyRotation rotation;
 
-    public KeyAdminResource(Reencryption reencryption) {
-        this.reencryption = reencryption;
+    public KeyRotationResource(KeyRotation rotation) {
+        this.rotation = rotation;
     }
 
     @POST
@@ -33,12 +32,10 @@ public class KeyAdminResource {
     @Operation(summary = "Re-encrypt old messages under the active key", description = "Service credential only."
             + " Run after making a new key active; then the old key can be removed from the key ring.")
     @APIResponse(responseCode = "200", description = "What was done",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Reencryption.Report.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a service credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Reencryption.Report reencrypt() {
-        return reencryption.run();
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyRotation.Report.class)))
+    @APIResponse(responseCode = "401", description = "No or invalid token")
+    @APIResponse(responseCode = "403", description = "Not a service credential")
+    public KeyRotation.Report reencrypt() {
+        return rotation.run();
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.message;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.bson.codecs.pojo.annotations.BsonId;
@@ -8,10 +9,12 @@ import org.bson.types.ObjectId;
 import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 
+import dev.parley.chat.crypto.MessageCipher.Sealed;
+
 /**
- * One message. Its content is never stored in clear: {@code keyId}, {@code nonce} and
- * {@code ciphertext} hold it sealed by {@link dev.parley.chat.crypto.MessageCipher}. A deleted
- * message keeps its place in the history with the content wiped.
+ * One message, stored through {@link MessageStore}. Its content is never stored in clear:
+ * {@code keyId}, {@code nonce} and {@code ciphertext} hold it sealed by {@link MessageEncryption}.
+ * A deleted message keeps its place in the history with the content wiped.
  */
 @MongoEntity(collection = "messages")
 public class Message extends PanacheMongoEntityBase {
@@ -40,6 +43,24 @@ public class Message extends PanacheMongoEntityBase {
 
     /** What the ciphertext is bound to: a copy on any other record fails to decrypt. */
     public byte[] associatedData() {
-        return (idHex() + "|" + chatId + "|" + senderId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return (idHex() + "|" + chatId + "|" + senderId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Sealed sealed() {
+        return new Sealed(keyId, nonce, ciphertext);
+    }
+
+    public void seal(Sealed sealed) {
+        keyId = sealed.keyId();
+        nonce = sealed.nonce();
+        ciphertext = sealed.ciphertext();
+    }
+
+    /** Wipes the content (a deleted message). */
+    public void wipe(Instant at) {
+        deletedAt = at;
+        keyId = null;
+        nonce = null;
+        ciphertext = null;
     }
 }

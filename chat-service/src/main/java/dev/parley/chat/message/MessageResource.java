@@ -39,7 +39,6 @@ import dev.parley.chat.message.MessageDtos.MessagePage;
 import dev.parley.chat.message.MessageDtos.MessageView;
 import dev.parley.chat.message.MessageDtos.ReadUpTo;
 import dev.parley.chat.message.MessageDtos.SendMessage;
-import dev.parley.support.problem.Problem;
 
 /** History and the REST fallback for sending. Participants of the chat only (role user). */
 @Path("/chat")
@@ -47,22 +46,25 @@ import dev.parley.support.problem.Problem;
 @RolesAllowed("user")
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No or invalid access token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No or invalid access token")
 @APIResponse(responseCode = "403", description = "Not a participant (not_a_participant), not the sender"
-        + " (not_your_message), or not a user token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "404", description = "chat_not_found or message_not_found",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "400", description = "validation_failed, invalid_cursor",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        + " (not_your_message), or not a user token")
+@APIResponse(responseCode = "404", description = "chat_not_found or message_not_found")
+@APIResponse(responseCode = "400", description = "validation_failed, invalid_cursor")
 public class MessageResource {
 
-    private final MessageService messages;
+    private final MessageSender sender;
+    private final MessageHistory history;
+    private final MessageEdits edits;
+    private final ReadReceipts receipts;
     private final JsonWebToken caller;
 
-    public MessageResource(MessageService messages, JsonWebToken caller) {
-        this.messages = messages;
+    public MessageResource(MessageSender sender, MessageHistory history, MessageEdits edits, ReadReceipts receipts,
+            JsonWebToken caller) {
+        this.sender = sender;
+        this.history = history;
+        this.edits = edits;
+        this.receipts = receipts;
         this.caller = caller;
     }
 
@@ -79,7 +81,7 @@ public class MessageResource {
             @QueryParam("before") @Size(max = 100) String before,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
         try (StoreTiming.Scope timing = StoreTiming.begin()) {
-            MessagePage page = messages.history(caller.getSubject(), chatId, before, limit);
+            MessagePage page = history.page(caller.getSubject(), chatId, before, limit);
             return RestResponse.ResponseBuilder.ok(page).header("Server-Timing", timing.serverTiming()).build();
         }
     }
@@ -94,10 +96,9 @@ public class MessageResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
     @APIResponse(responseCode = "200", description = "Already stored by an earlier try",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
-    @APIResponse(responseCode = "413", description = "content_too_large",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "content_too_large")
     public Uni<Response> send(@NotNull @Valid SendMessage body) {
-        return messages.send(caller.getSubject(), body, null)
+        return sender.send(caller.getSubject(), body, null)
                 .map(sent -> Response.status(sent.duplicate() ? 200 : 201).entity(sent.message()).build());
     }
 
@@ -109,7 +110,7 @@ public class MessageResource {
             + " including the message is read by the caller; the others get message:read.")
     @APIResponse(responseCode = "204", description = "Read position moved (or already there)")
     public void read(@PathParam("chatId") String chatId, @NotNull @Valid ReadUpTo body) {
-        messages.markRead(caller.getSubject(), chatId, body.messageId());
+        receipts.markRead(caller.getSubject(), chatId, body.messageId());
     }
 
     @PATCH
@@ -120,10 +121,9 @@ public class MessageResource {
             + " message:updated.")
     @APIResponse(responseCode = "200", description = "Edited",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
-    @APIResponse(responseCode = "413", description = "content_too_large",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "content_too_large")
     public MessageView edit(@PathParam("id") String id, @NotNull @Valid EditMessage body) {
-        return messages.edit(caller.getSubject(), id, body.content());
+        return edits.edit(caller.getSubject(), id, body.content());
     }
 
     @DELETE
@@ -133,6 +133,6 @@ public class MessageResource {
             + " keeps its place in history with deletedAt. Participants get message:deleted.")
     @APIResponse(responseCode = "204", description = "Deleted (or already deleted)")
     public void delete(@PathParam("id") String id) {
-        messages.delete(caller.getSubject(), id);
+        edits.delete(caller.getSubject(), id);
     }
 }

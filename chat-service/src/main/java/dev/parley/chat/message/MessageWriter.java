@@ -1,9 +1,5 @@
 package dev.parley.chat.message;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.lt;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,22 +14,13 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.bson.types.ObjectId;
 import org.jboss.logging.Logger;
-
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.BulkWriteOptions;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.chat.Chat;
+import dev.parley.chat.conversation.ChatStore;
 import dev.parley.support.problem.ProblemException;
 
 /**
@@ -62,6 +49,8 @@ public class MessageWriter {
     private record Pending(Message message, CompletableFuture<Stored> done) {
     }
 
+    private final MessageStore messages;
+    private final ChatStore chats;
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
     private final long activityEveryNanos;
@@ -71,7 +60,9 @@ public class MessageWriter {
     private volatile boolean running = true;
     private Thread worker;
 
-    public MessageWriter(ChatConfig config) {
+    public MessageWriter(ChatConfig config, MessageStore messages, ChatStore chats) {
+        this.messages = messages;
+        this.chats = chats;
         this.queue = new ArrayBlockingQueue<>(config.writer().maxQueued());
         this.maxBatch = config.writer().maxBatch();
         this.activityEveryNanos = config.writer().activityEvery().toNanos();
@@ -139,32 +130,23 @@ public class MessageWriter {
     private void flush(List<Pending> batch) {
         List<Message> documents = new ArrayList<>(batch.size());
         batch.forEach(p -> documents.add(p.message()));
-        Map<Integer, BulkWriteError> failed = new HashMap<>();
-        try {
-            Message.<Message>mongoCollection().insertMany(documents, new InsertManyOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            e.getWriteErrors().forEach(error -> failed.put(error.getIndex(), error));
-        }
+        MessageStore.Outcome[] outcomes = messages.insertAll(documents);
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            BulkWriteError error = failed.get(i);
-            if (error == null) {
-                pendingActivity.merge(pending.message().chatId, pending.message().timestamp,
-                        (a, b) -> a.isAfter(b) ? a : b);
-                pending.done().complete(new Stored(pending.message(), false));
-            } else if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-                completeWithOriginal(pending);
-            } else {
-                LOG.errorf("Message %s not stored: code %d", pending.message().idHex(), error.getCode());
-                pending.done().completeExceptionally(new IllegalStateException("store refused the message"));
+            switch (outcomes[i]) {
+                case STORED -> {
+                    pendingActivity.merge(pending.message().chatId, pending.message().timestamp,
+                            (a, b) -> a.isAfter(b) ? a : b);
+                    pending.done().complete(new Stored(pending.message(), false));
+                }
+                case DUPLICATE -> completeWithOriginal(pending);
+                case FAILED -> pending.done().completeExceptionally(new IllegalStateException("store refused the message"));
             }
         }
     }
 
-    private static void completeWithOriginal(Pending pending) {
-        Message m = pending.message();
-        Message original = Message.find("chatId = ?1 and senderId = ?2 and clientMessageId = ?3",
-                m.chatId, m.senderId, m.clientMessageId).firstResult();
+    private void completeWithOriginal(Pending pending) {
+        Message original = messages.original(pending.message());
         if (original == null) {
             pending.done().completeExceptionally(new IllegalStateException("duplicate without an original"));
         } else {
@@ -179,11 +161,8 @@ public class MessageWriter {
             return;
         }
         Map<String, Instant> written = new HashMap<>(pendingActivity);
-        List<UpdateOneModel<Chat>> updates = new ArrayList<>(written.size());
-        written.forEach((chatId, at) -> updates.add(new UpdateOneModel<>(
-                and(eq("_id", new ObjectId(chatId)), lt("lastMessageAt", at)), Updates.set("lastMessageAt", at))));
         try {
-            Chat.<Chat>mongoCollection().bulkWrite(updates, new BulkWriteOptions().ordered(false));
+            chats.advanceActivity(written);
             // only this thread adds newer times, so an entry still equal to what was written is done
             written.forEach(pendingActivity::remove);
         } catch (RuntimeException e) {

@@ -12,13 +12,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.parley.support.problem.Problem;
 
 /** Where user-service reports a status a user set over REST, to be broadcast as user:status. */
 @Path("/internal/presence")
@@ -45,12 +43,9 @@ public class PresenceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "A user's status changed", description = "Service credential only (user-service).")
     @APIResponse(responseCode = "204", description = "Broadcast to the user's contacts")
-    @APIResponse(responseCode = "400", description = "validation_failed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No or invalid token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Not a service credential",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed")
+    @APIResponse(responseCode = "401", description = "No or invalid token")
+    @APIResponse(responseCode = "403", description = "Not a service credential")
     public void changed(@NotNull @Valid PresenceChange change) {
         presence.statusStored(change.userId(), change.status(), change.lastSeen());
     }

@@ -3,18 +3,21 @@ package dev.parley.chat.presence;
 import java.time.Instant;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** user-service's internal API, reached directly (never through the gateway). */
+import dev.parley.support.internal.ServiceCredentialHeaders;
+
+/** user-service's internal API, reached directly (never through the gateway), with this service's credential. */
 @RegisterRestClient(configKey = "user-service")
+@RegisterClientHeaders(ServiceCredentialHeaders.class)
 @Path("/internal/users")
-public interface UserServiceClient {
+interface UserServiceClient {
 
     record PresenceReport(String status, Instant lastSeen) {
     }
@@ -22,5 +25,5 @@ public interface UserServiceClient {
     @PUT
     @Path("/{id}/presence")
     @Consumes(MediaType.APPLICATION_JSON)
-    void presence(@HeaderParam("Authorization") String authorization, @PathParam("id") String userId, PresenceReport report);
+    void presence(@PathParam("id") String userId, PresenceReport report);
 }

@@ -11,12 +11,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 
-import dev.parley.chat.chat.ChatDirectory.Members;
+import dev.parley.chat.conversation.ChatDirectory.Members;
 import dev.parley.chat.message.MessageDtos.MessageView;
+import dev.parley.chat.message.MessageEvents;
+import dev.parley.chat.message.Sent;
+import dev.parley.chat.presence.StatusAnnouncements;
 
 /** The server-to-client events, each serialized once and handed to the {@link Fanout}. */
 @ApplicationScoped
-public class ChatEvents {
+public class ChatEvents implements MessageEvents, StatusAnnouncements {
 
     private final Fanout fanout;
     private final ObjectMapper json;
@@ -27,10 +30,14 @@ public class ChatEvents {
     }
 
     /**
-     * A message serialized once, to be embedded in several frames (the receive frame for the
-     * participants, the ack for the sender) without serializing it again for each.
+     * A sent message's wire form, serialized once and embedded in several frames (the receive frame
+     * for the participants, the ack for the sender).
      */
-    public RawValue serialized(MessageView message) {
+    public RawValue serialized(Sent sent) {
+        return sent.wire(this::serialize);
+    }
+
+    private RawValue serialize(MessageView message) {
         try {
             return new RawValue(json.writeValueAsString(message));
         } catch (JsonProcessingException e) {
@@ -38,21 +45,24 @@ public class ChatEvents {
         }
     }
 
-    /** To every participant's connections but the sending one (which gets the ack). */
-    public void messageCreated(Members chat, RawValue message, String senderConnection) {
-        fanout.toUsers(chat.participantIds(), frame("message:receive", Map.of("message", message)), senderConnection);
+    @Override
+    public void created(Members chat, Sent sent, String senderConnection) {
+        fanout.toUsers(chat.participantIds(), frame("message:receive", Map.of("message", serialized(sent))), senderConnection);
     }
 
-    public void messageUpdated(Members chat, MessageView message) {
+    @Override
+    public void updated(Members chat, MessageView message) {
         fanout.toUsers(chat.participantIds(), frame("message:updated", Map.of("message", message)), null);
     }
 
-    public void messageDeleted(Members chat, String chatId, String messageId, Instant deletedAt) {
+    @Override
+    public void deleted(Members chat, String messageId, Instant deletedAt) {
         fanout.toUsers(chat.participantIds(), frame("message:deleted",
-                Map.of("chatId", chatId, "messageId", messageId, "deletedAt", deletedAt)), null);
+                Map.of("chatId", chat.chatId(), "messageId", messageId, "deletedAt", deletedAt)), null);
     }
 
-    public void messageRead(Members chat, String readerId, String messageId) {
+    @Override
+    public void read(Members chat, String readerId, String messageId) {
         fanout.toUsers(others(chat, readerId), frame("message:read",
                 Map.of("chatId", chat.chatId(), "userId", readerId, "messageId", messageId)), null);
     }
@@ -62,6 +72,7 @@ public class ChatEvents {
                 Map.of("chatId", chat.chatId(), "userId", userId, "typing", typing)), null);
     }
 
+    @Override
     public void status(Collection<String> contacts, String userId, String status, Instant lastSeen) {
         fanout.toUsers(contacts, frame("user:status", Map.of("userId", userId, "status", status, "lastSeen", lastSeen)), null);
     }

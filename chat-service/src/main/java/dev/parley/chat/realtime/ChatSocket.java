@@ -38,13 +38,15 @@ public class ChatSocket {
     static final short POLICY_VIOLATION = SocketSweeper.POLICY_VIOLATION;
 
     private final SocketProtocol protocol;
+    private final ConnectionRegistry registry;
     private final PresenceTracker presence;
     private final ChatConfig config;
     private final SocketSession.Pace frames;
     private final SocketSession.Pace typing;
 
-    public ChatSocket(SocketProtocol protocol, PresenceTracker presence, ChatConfig config) {
+    public ChatSocket(SocketProtocol protocol, ConnectionRegistry registry, PresenceTracker presence, ChatConfig config) {
         this.protocol = protocol;
+        this.registry = registry;
         this.presence = presence;
         this.config = config;
         this.frames = SocketSession.Pace.frames(config.socket());
@@ -59,7 +61,7 @@ public class ChatSocket {
         connection.userData().put(SESSION, new SocketSession(userId, caller.expiresAt() * 1000, frames, typing));
         LOG.infof("ws open user=%s connection=%s origin=%s", userId, connection.id(),
                 connection.handshakeRequest().header("Origin"));
-        return presence.opened(userId, connection);
+        return registry.opened(userId, connection).chain(() -> presence.connected(userId));
     }
 
     @OnTextMessage
@@ -101,6 +103,6 @@ public class ChatSocket {
         CloseReason reason = connection.closeReason();
         LOG.infof("ws close user=%s connection=%s code=%s", session.userId, connection.id(),
                 reason == null ? "none" : reason.getCode());
-        return presence.closed(session.userId, connection);
+        return registry.closed(session.userId, connection).chain(() -> presence.disconnected(session.userId));
     }
 }

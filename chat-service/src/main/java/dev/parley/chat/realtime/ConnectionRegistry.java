@@ -7,15 +7,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 
-/** The WebSocket connections open on this replica, by user. */
+/**
+ * The WebSocket connections open on this replica, by user (what fan-out delivers to). While a user
+ * has one here, this replica follows their events from other replicas through the {@link ReplicaRelay}.
+ */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
+    private final ReplicaRelay relay;
+
+    public ConnectionRegistry(ReplicaRelay relay) {
+        this.relay = relay;
+    }
+
+    public Uni<Void> opened(String userId, WebSocketConnection connection) {
+        return add(userId, connection) ? relay.follow(userId) : Uni.createFrom().voidItem();
+    }
+
+    public Uni<Void> closed(String userId, WebSocketConnection connection) {
+        return remove(userId, connection) ? relay.unfollow(userId) : Uni.createFrom().voidItem();
+    }
 
     /** @return true when this is the user's first connection on this replica */
-    public boolean add(String userId, WebSocketConnection connection) {
+    private boolean add(String userId, WebSocketConnection connection) {
         boolean[] first = { false };
         byUser.compute(userId, (id, set) -> {
             if (set == null) {
@@ -29,7 +46,7 @@ public class ConnectionRegistry {
     }
 
     /** @return true when that was the user's last connection on this replica */
-    public boolean remove(String userId, WebSocketConnection connection) {
+    private boolean remove(String userId, WebSocketConnection connection) {
         boolean[] last = { false };
         byUser.computeIfPresent(userId, (id, set) -> {
             set.remove(connection);
@@ -45,13 +62,5 @@ public class ConnectionRegistry {
     public Set<WebSocketConnection> of(String userId) {
         Set<WebSocketConnection> set = byUser.get(userId);
         return set == null ? Set.of() : set;
-    }
-
-    public boolean hasLocal(String userId) {
-        return byUser.containsKey(userId);
-    }
-
-    public int users() {
-        return byUser.size();
     }
 }

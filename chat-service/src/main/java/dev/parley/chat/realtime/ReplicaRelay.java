@@ -29,10 +29,8 @@ import dev.parley.chat.ChatConfig;
  * Carries events between chat-service replicas over Redis pub/sub, one channel per user. A
  * replica subscribes to a user's channel while that user has a connection on it, so an event
  * crosses only to replicas that have a recipient, and each recipient connection gets it once.
- * A replica ignores what it published itself (it delivered those locally already).
- *
- * <p>Presence is counted in Redis too ({@link #countConnection}) so "online" means a socket open on
- * any replica. With Redis disabled (one replica) everything stays in-process.
+ * A replica ignores what it published itself (it delivered those locally already). With Redis
+ * disabled (one replica) everything stays in-process.
  */
 @ApplicationScoped
 public class ReplicaRelay {
@@ -50,7 +48,6 @@ public class ReplicaRelay {
     private final Instance<ReactiveRedisDataSource> redisSource;
     private final Instance<Redis> redisClient;
     private final Set<String> followed = ConcurrentHashMap.newKeySet();
-    private ReactiveRedisDataSource redis;
     private ReactivePubSubCommands<String> pubsub;
     /** One connection in subscribe mode; channels are added and dropped on it as users come and go. */
     private volatile RedisConnection subscriptions;
@@ -69,8 +66,7 @@ public class ReplicaRelay {
         if (!enabled) {
             return;
         }
-        redis = redisSource.get();
-        pubsub = redis.pubsub(String.class);
+        pubsub = redisSource.get().pubsub(String.class);
         connectSubscriptions().await().atMost(TIMEOUT);
         LOG.infof("Replica %s relaying through Redis", replicaId);
     }
@@ -110,10 +106,6 @@ public class ReplicaRelay {
         }
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
     /** Where frames from other replicas go. */
     public void onRemote(Consumer<Remote> receiver) {
         this.receiver = receiver;
@@ -144,20 +136,6 @@ public class ReplicaRelay {
         }
         followed.remove(userId);
         return subscriptions.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel(userId))).replaceWithVoid();
-    }
-
-    /**
-     * Counts a user's open sockets across replicas.
-     *
-     * @return the count after the change, or null when Redis is disabled (count locally)
-     */
-    public Uni<Long> countConnection(String userId, boolean opened) {
-        if (!enabled) {
-            return Uni.createFrom().nullItem();
-        }
-        var values = redis.value(Long.class);
-        String key = prefix + ":presence:" + userId;
-        return opened ? values.incr(key) : values.decr(key);
     }
 
     private void onFrame(String frame) {

@@ -2,10 +2,13 @@ package dev.parley.chat.realtime;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 
 import org.jboss.logging.Logger;
@@ -17,9 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-import dev.parley.chat.chat.ChatDirectory;
+import dev.parley.chat.conversation.ChatDirectory;
 import dev.parley.chat.message.MessageDtos.SendMessage;
-import dev.parley.chat.message.MessageService;
+import dev.parley.chat.message.MessageHistory;
+import dev.parley.chat.message.MessageSender;
+import dev.parley.chat.message.ReadReceipts;
 import dev.parley.chat.presence.PresenceTracker;
 import dev.parley.support.problem.ProblemException;
 
@@ -33,22 +38,22 @@ public class SocketProtocol {
 
     private static final Logger LOG = Logger.getLogger(SocketProtocol.class);
 
-    /** A reply to the sending connection only. */
-    public record Reply(String json) {
-    }
-
     private final ObjectMapper json;
     private final Validator validator;
-    private final MessageService messages;
+    private final MessageSender sender;
+    private final MessageHistory history;
+    private final ReadReceipts receipts;
     private final ChatDirectory directory;
     private final ChatEvents events;
     private final PresenceTracker presence;
 
-    public SocketProtocol(ObjectMapper json, Validator validator, MessageService messages, ChatDirectory directory,
-            ChatEvents events, PresenceTracker presence) {
+    public SocketProtocol(ObjectMapper json, Validator validator, MessageSender sender, MessageHistory history,
+            ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence) {
         this.json = json;
         this.validator = validator;
-        this.messages = messages;
+        this.sender = sender;
+        this.history = history;
+        this.receipts = receipts;
         this.directory = directory;
         this.events = events;
         this.presence = presence;
@@ -84,7 +89,7 @@ public class SocketProtocol {
         return events.frame("error", data);
     }
 
-    /** One Mutiny operator for the whole send (see {@link MessageService#sendStage}); failures become error events here. */
+    /** One Mutiny operator for the whole send (see {@link MessageSender#sendStage}); failures become error events here. */
     private Uni<String> send(SocketSession session, String connectionId, JsonNode data, String ref) {
         SendMessage request;
         try {
@@ -93,15 +98,15 @@ public class SocketProtocol {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(failureToError(e, ref));
         }
-        return Uni.createFrom().completionStage(messages.sendStage(session.userId, request, connectionId)
+        return Uni.createFrom().completionStage(sender.sendStage(session.userId, request, connectionId)
                 .handle((sent, failure) -> failure != null ? failureToError(unwrap(failure), ref)
                         : events.serialize(new Envelope("message:ack", Map.of("clientMessageId",
-                                sent.message().clientMessageId(), "message", sent.serialized(), "duplicate", sent.duplicate()),
+                                sent.message().clientMessageId(), "message", events.serialized(sent), "duplicate", sent.duplicate()),
                                 ref))));
     }
 
     private static Throwable unwrap(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        return failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
     }
 
@@ -116,7 +121,7 @@ public class SocketProtocol {
     }
 
     private String read(SocketSession session, JsonNode data) {
-        messages.markRead(session.userId, text(data, "chatId"), text(data, "messageId"));
+        receipts.markRead(session.userId, text(data, "chatId"), text(data, "messageId"));
         return null;
     }
 
@@ -130,11 +135,11 @@ public class SocketProtocol {
     }
 
     private String sync(SocketSession session, JsonNode data, String ref) {
-        MessageService.SyncPage page = messages.sync(session.userId, text(data, "since"));
+        MessageHistory.SyncPage page = history.sync(session.userId, text(data, "since"));
         return events.serialize(new Envelope("sync:result", Map.of("messages", page.messages(), "more", page.more()), ref));
     }
 
-    private static Uni<String> blocking(java.util.function.Supplier<String> work) {
+    private static Uni<String> blocking(Supplier<String> work) {
         return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -143,7 +148,7 @@ public class SocketProtocol {
             var body = problem.toProblem();
             return error(body.code(), body.detail(), ref);
         }
-        if (failure instanceof jakarta.validation.ConstraintViolationException invalid) {
+        if (failure instanceof ConstraintViolationException invalid) {
             String fields = invalid.getConstraintViolations().stream()
                     .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().collect(Collectors.joining("; "));
             return error("validation_failed", fields, ref);
@@ -166,7 +171,7 @@ public class SocketProtocol {
     private <T> void validate(T value) {
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {
-            throw new jakarta.validation.ConstraintViolationException(violations);
+            throw new ConstraintViolationException(violations);
         }
     }
 
