@@ -36,14 +36,6 @@ public interface ChatConfig {
         /** Messages waiting for the store before sends are refused as overloaded. */
         @WithDefault("50000")
         int maxQueued();
-
-        /**
-         * How often the newest activity of chats with new messages is written to their chat
-         * records (what orders the chat list). One write per chat per interval instead of one per
-         * batch; this replica's own chat lists include what it has not written yet.
-         */
-        @WithDefault("PT0.2S")
-        Duration activityEvery();
     }
 
     interface Socket {

@@ -101,7 +101,7 @@ class ChatSocketTest {
 
             benSocket.send("message:read", Map.of("chatId", chat, "messageId", message));
             JsonObject read = annSocket.await("message:read").getJsonObject("data");
-            assertEquals(Map.of("chatId", chat, "userId", ben.id(), "messageId", message), read.getMap());
+            assertEquals(Map.of("chatId", chat, "userId", ben.id(), "messageId", message, "seq", 1, "change", 1), read.getMap());
             benSocket.drain();
             assertEquals(0, benSocket.count("user:typing"), "typing goes to the others only");
         }

@@ -13,6 +13,9 @@ import org.bson.types.Binary;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+
 import dev.parley.chat.crypto.MessageCipher;
 import dev.parley.testsupport.EmbeddedMongo;
 import dev.parley.testsupport.InjectEmbeddedMongo;
@@ -62,9 +65,12 @@ class ReencryptionTest {
                 .body("reencrypted", equalTo(0));
     }
 
-    /** A message as chat-service stored it before the rotation: sealed under the old key. */
+    /** A message as chat-service stored it before the rotation: sealed under the old key, the chat's next seq. */
     private ObjectId storeUnderTheOldKey(String chat, String sender, String text) {
         ObjectId id = new ObjectId();
+        long seq = store.database().getCollection("chats").findOneAndUpdate(new Document("_id", new ObjectId(chat)),
+                new Document("$inc", new Document("seq", 1L)), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
+                .getLong("seq");
         byte[] aad = (id.toHexString() + "|" + chat + "|" + sender).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         MessageCipher.Sealed sealed = new MessageCipher(Map.of("2026-01", OLD), null)
                 .seal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), aad);
@@ -72,7 +78,7 @@ class ReencryptionTest {
                 .append("senderId", sender).append("type", "text").append("keyId", sealed.keyId())
                 .append("nonce", new Binary(sealed.nonce())).append("ciphertext", new Binary(sealed.ciphertext()))
                 .append("timestamp", java.util.Date.from(Instant.now().minus(1, ChronoUnit.HOURS)))
-                .append("clientMessageId", "old-1"));
+                .append("clientMessageId", "old-1").append("seq", seq));
         return id;
     }
 }

@@ -34,6 +34,10 @@ public class Chat extends PanacheMongoEntityBase {
     public String directKey;
     /** Time of the newest message, or of creation; orders the chat list. */
     public Instant lastMessageAt;
+    /** The newest message number given out in this chat (messages are 1..seq). */
+    public long seq;
+    /** The newest change number given out in this chat: edits, deletes and read positions. */
+    public long changeSeq;
     /** userId -> the newest message that user has read. */
     public Map<String, ReadMarker> readMarkers = new HashMap<>();
 
@@ -41,19 +45,26 @@ public class Chat extends PanacheMongoEntityBase {
     public static class ReadMarker {
         public String messageId;
         public Instant timestamp;
+        /** The message's seq; it only moves forward. */
+        public Long seq;
+        /** The chat's change number of this position (null while {@code pending}). */
+        public Long changeSeq;
+        /** True between the move and its change number: sync returns it either way. */
+        public Boolean pending;
 
         public ReadMarker() {
         }
 
-        public ReadMarker(String messageId, Instant timestamp) {
+        public ReadMarker(String messageId, Instant timestamp, long seq) {
             this.messageId = messageId;
             this.timestamp = timestamp;
+            this.seq = seq;
+            this.pending = true;
         }
 
-        /** Whether this position is at or after the message (timestamp, id). */
-        public boolean covers(Instant messageTime, String messageIdHex) {
-            int byTime = timestamp.compareTo(messageTime);
-            return byTime > 0 || (byTime == 0 && messageId.compareTo(messageIdHex) >= 0);
+        /** Whether this position is at or after the message with this seq. */
+        public boolean covers(Long messageSeq) {
+            return seq != null && messageSeq != null && seq >= messageSeq;
         }
     }
 

@@ -2,13 +2,15 @@ package dev.parley.chat.conversation;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,17 +21,26 @@ import org.bson.types.ObjectId;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
 import io.quarkus.runtime.StartupEvent;
 
-/** The one place that reads and writes the {@code chats} collection, and creates its indexes. */
+/**
+ * The one place that reads and writes the {@code chats} collection, and creates its indexes. The
+ * chat record also hands out the chat's numbers: message numbers ({@link #reserveMessages}) and
+ * change numbers ({@link #nextChange}), each by one atomic {@code $inc}, so they stay right with
+ * any number of replicas writing to one chat.
+ */
 @ApplicationScoped
 public class ChatStore {
+
+    private static final FindOneAndUpdateOptions AFTER = new FindOneAndUpdateOptions()
+            .returnDocument(ReturnDocument.AFTER).projection(Projections.include("seq", "changeSeq"));
 
     void createIndexes(@Observes StartupEvent event) {
         var chats = Chat.mongoCollection();
@@ -71,6 +82,12 @@ public class ChatStore {
         return Chat.<Chat>mongoCollection().find(eq("participantIds", userId)).into(new ArrayList<>());
     }
 
+    /** Every chat, in id order, {@code limit} at a time after {@code after} (null: from the start). */
+    public List<Chat> allAfter(ObjectId after, int limit) {
+        return Chat.<Chat>mongoCollection().find(after == null ? new Document() : gt("_id", after))
+                .sort(new Document("_id", 1)).limit(limit).into(new ArrayList<>());
+    }
+
     /** Everyone who shares a chat with the user. */
     public Set<String> contactsOf(String userId) {
         Set<String> contacts = new HashSet<>();
@@ -81,15 +98,54 @@ public class ChatStore {
         return contacts;
     }
 
-    public void setReadMarker(ObjectId chatId, String userId, Chat.ReadMarker marker) {
-        Chat.mongoCollection().updateOne(eq("_id", chatId), Updates.set("readMarkers." + userId, marker));
+    /**
+     * Reserves {@code count} message numbers and moves {@code lastMessageAt} forward to {@code newest}
+     * (never back, whatever other replicas wrote), in one atomic update.
+     *
+     * @return the last number reserved: the chat's messages {@code last - count + 1 .. last} are these
+     */
+    public long reserveMessages(String chatId, int count, Instant newest) {
+        Chat chat = Chat.<Chat>mongoCollection().findOneAndUpdate(eq("_id", new ObjectId(chatId)),
+                Updates.combine(Updates.inc("seq", count), Updates.max("lastMessageAt", newest)), AFTER);
+        if (chat == null) {
+            throw new IllegalStateException("chat " + chatId + " is gone");
+        }
+        return chat.seq;
     }
 
-    /** Moves each chat's {@code lastMessageAt} forward to the given time, never back (whatever other replicas wrote). */
-    public void advanceActivity(Map<String, Instant> newestByChat) {
-        List<UpdateOneModel<Chat>> updates = new ArrayList<>(newestByChat.size());
-        newestByChat.forEach((chatId, at) -> updates.add(new UpdateOneModel<>(
-                and(eq("_id", new ObjectId(chatId)), lt("lastMessageAt", at)), Updates.set("lastMessageAt", at))));
-        Chat.<Chat>mongoCollection().bulkWrite(updates, new BulkWriteOptions().ordered(false));
+    /** The next change number of the chat (an edit, a delete or a read position). */
+    public long nextChange(ObjectId chatId) {
+        Chat chat = Chat.<Chat>mongoCollection().findOneAndUpdate(eq("_id", chatId), Updates.inc("changeSeq", 1L), AFTER);
+        if (chat == null) {
+            throw new IllegalStateException("chat " + chatId + " is gone");
+        }
+        return chat.changeSeq;
+    }
+
+    /**
+     * Moves the user's read position to the marker if it is further than the one stored (one
+     * conditional update, so two devices reading at once cannot move it back).
+     *
+     * @return whether it moved
+     */
+    public boolean moveReadMarker(ObjectId chatId, String userId, Chat.ReadMarker marker) {
+        String at = "readMarkers." + userId;
+        return Chat.mongoCollection().updateOne(and(eq("_id", chatId),
+                or(exists(at, false), exists(at + ".seq", false), lt(at + ".seq", marker.seq))),
+                Updates.set(at, marker)).getModifiedCount() > 0;
+    }
+
+    /** Gives a moved read position its change number (unless it has moved on again meanwhile). */
+    public void numberReadMarker(ObjectId chatId, String userId, long markerSeq, long change) {
+        String at = "readMarkers." + userId;
+        Chat.mongoCollection().updateOne(and(eq("_id", chatId), eq(at + ".seq", markerSeq)),
+                Updates.combine(Updates.max(at + ".changeSeq", change), Updates.unset(at + ".pending")));
+    }
+
+    /** A read position stored before positions had a seq gets one (start-up, once). */
+    public void numberOldReadMarker(ObjectId chatId, String userId, long markerSeq) {
+        String at = "readMarkers." + userId;
+        Chat.mongoCollection().updateOne(and(eq("_id", chatId), exists(at + ".seq", false)),
+                Updates.set(at + ".seq", markerSeq));
     }
 }

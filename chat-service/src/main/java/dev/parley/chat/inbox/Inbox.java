@@ -1,7 +1,6 @@
 package dev.parley.chat.inbox;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +12,6 @@ import dev.parley.chat.conversation.ChatService;
 import dev.parley.chat.conversation.ChatStore;
 import dev.parley.chat.inbox.InboxDtos.ChatView;
 import dev.parley.chat.message.MessageHistory;
-import dev.parley.chat.message.MessageWriter;
 
 /**
  * A user's chat list: the chats they are in, newest activity first, each with its newest message
@@ -29,14 +27,12 @@ public class Inbox {
     private final ChatDirectory directory;
     private final ChatService starts;
     private final MessageHistory history;
-    private final MessageWriter writer;
 
-    public Inbox(ChatStore chats, ChatDirectory directory, ChatService starts, MessageHistory history, MessageWriter writer) {
+    public Inbox(ChatStore chats, ChatDirectory directory, ChatService starts, MessageHistory history) {
         this.chats = chats;
         this.directory = directory;
         this.starts = starts;
         this.history = history;
-        this.writer = writer;
     }
 
     /** A started chat as its creator sees it, and whether it already existed. */
@@ -48,10 +44,7 @@ public class Inbox {
         return new Started(entry(created.chat(), callerId), created.existed());
     }
 
-    /**
-     * Activity this replica has not written to the chat records yet (see {@link MessageWriter}) is
-     * included; another replica's reaches the list within its writer's {@code activity-every}.
-     */
+    /** A message moves its chat's {@code lastMessageAt} when it is numbered, before it is acknowledged. */
     public List<ChatView> list(String userId) {
         List<Chat> mine = chats.newestOf(userId, LIST_LIMIT);
         List<ChatView> result = new ArrayList<>(mine.size());
@@ -59,12 +52,11 @@ public class Inbox {
             directory.remember(chat);
             result.add(entry(chat, userId));
         }
-        result.sort(Comparator.comparing(ChatView::lastMessageAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return result;
     }
 
     private ChatView entry(Chat chat, String userId) {
         return new ChatView(chat.idHex(), chat.type, chat.participantIds, chat.name, chat.createdAt, chat.createdBy,
-                writer.activity(chat.idHex(), chat.lastMessageAt), history.newest(chat), history.unreadCount(chat, userId));
+                chat.lastMessageAt, history.newest(chat), history.unreadCount(chat, userId));
     }
 }

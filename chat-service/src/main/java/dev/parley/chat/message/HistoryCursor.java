@@ -7,10 +7,29 @@ import java.util.Base64;
 import org.bson.types.ObjectId;
 
 /**
- * A position in a chat's history, (timestamp, id): the order history, sync and unread counts
- * walk, as an opaque string for clients ({@link MessageStore} turns it into the store's filter).
+ * A position in history as an opaque string for clients. History pages go by seq ({@link #ofSeq});
+ * cursors issued before messages had a seq are (timestamp, id), still accepted: history resolves
+ * them to their message's seq, and the sync by message id walks (timestamp, id)
+ * ({@link MessageStore} turns that into the store's filter).
  */
 public record HistoryCursor(Instant timestamp, ObjectId id) {
+
+    private static final String SEQ = "seq:";
+
+    /** The cursor of the position just before {@code seq}. */
+    public static String ofSeq(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((SEQ + seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The seq of a cursor from {@link #ofSeq}, or null when it is not one. */
+    public static Long seqOf(String text) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII);
+            return raw.startsWith(SEQ) ? Long.valueOf(raw.substring(SEQ.length())) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     public static HistoryCursor of(Message message) {
         return new HistoryCursor(message.timestamp, message.id);

@@ -30,12 +30,22 @@ public class Message extends PanacheMongoEntityBase {
     public String keyId;
     public byte[] nonce;
     public byte[] ciphertext;
-    /** Assigned by the server; history is ordered by (timestamp, id). */
+    /**
+     * The message's place in its chat: 1, 2, 3, ... with no gaps, assigned by the store right after
+     * the insert ({@link MessageWriter}); history and sync go by it. Null only for a moment while a
+     * message is being numbered (or after a crash in that moment, until the next start-up numbers it).
+     */
+    public Long seq;
+    /** For display; the order is {@link #seq}. */
     public Instant timestamp;
     /** Chosen by the client (or the server when absent); a retried send returns the stored message. */
     public String clientMessageId;
     public Instant editedAt;
     public Instant deletedAt;
+    /** The chat's change number of this message's latest edit or delete (see {@link MessageEdits}); null if never changed. */
+    public Long changeSeq;
+    /** True between an edit or delete and its change number: sync returns it either way. */
+    public Boolean changePending;
 
     public String idHex() {
         return id.toHexString();

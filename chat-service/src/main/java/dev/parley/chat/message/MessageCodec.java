@@ -49,10 +49,15 @@ public class MessageCodec implements CollectibleCodec<Message>, CodecProvider {
         string(writer, "keyId", m.keyId);
         binary(writer, "nonce", m.nonce);
         binary(writer, "ciphertext", m.ciphertext);
+        int64(writer, "seq", m.seq);
         instant(writer, "timestamp", m.timestamp);
         string(writer, "clientMessageId", m.clientMessageId);
         instant(writer, "editedAt", m.editedAt);
         instant(writer, "deletedAt", m.deletedAt);
+        int64(writer, "changeSeq", m.changeSeq);
+        if (m.changePending != null) {
+            writer.writeBoolean("changePending", m.changePending);
+        }
         writer.writeEndDocument();
     }
 
@@ -75,6 +80,9 @@ public class MessageCodec implements CollectibleCodec<Message>, CodecProvider {
                 case "keyId" -> m.keyId = reader.readString();
                 case "nonce" -> m.nonce = reader.readBinaryData().getData();
                 case "ciphertext" -> m.ciphertext = reader.readBinaryData().getData();
+                case "seq" -> m.seq = readLong(reader);
+                case "changeSeq" -> m.changeSeq = readLong(reader);
+                case "changePending" -> m.changePending = reader.readBoolean();
                 case "timestamp" -> m.timestamp = Instant.ofEpochMilli(reader.readDateTime());
                 case "clientMessageId" -> m.clientMessageId = reader.readString();
                 case "editedAt" -> m.editedAt = Instant.ofEpochMilli(reader.readDateTime());
@@ -111,6 +119,17 @@ public class MessageCodec implements CollectibleCodec<Message>, CodecProvider {
         if (value != null) {
             writer.writeString(name, value);
         }
+    }
+
+    private static void int64(BsonWriter writer, String name, Long value) {
+        if (value != null) {
+            writer.writeInt64(name, value);
+        }
+    }
+
+    /** A number the store may hold as 32 or 64 bits ($inc keeps the type it finds). */
+    private static long readLong(BsonReader reader) {
+        return reader.getCurrentBsonType() == BsonType.INT32 ? reader.readInt32() : reader.readInt64();
     }
 
     private static void binary(BsonWriter writer, String name, byte[] value) {

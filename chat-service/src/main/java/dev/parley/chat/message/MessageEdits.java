@@ -5,12 +5,20 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bson.types.ObjectId;
+
 import dev.parley.chat.conversation.ChatDirectory;
 import dev.parley.chat.conversation.ChatStore;
 import dev.parley.chat.message.MessageDtos.MessageView;
 import dev.parley.support.problem.ProblemException;
 
-/** Editing and deleting a message: its sender only; the participants are told. */
+/**
+ * Editing and deleting a message: its sender only; the participants are told. Each is one
+ * conditional update of the fields it changes (an edit of a deleted message is refused, so a
+ * delete stays a delete), then it takes the chat's next change number: a change is stored first
+ * and numbered after, and sync returns changes that are stored but not numbered yet, so a client
+ * whose change cursor passed a number has every change up to it.
+ */
 @ApplicationScoped
 public class MessageEdits {
 
@@ -41,9 +49,12 @@ public class MessageEdits {
         rules.checkText(content);
         encryption.seal(message, content, null);
         message.editedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        messages.replace(message);
+        if (message.deletedAt != null || !messages.edit(message, message.sealed(), message.editedAt)) {
+            throw ProblemException.conflict("message_deleted", "A deleted message cannot be edited");
+        }
+        message.changeSeq = numberChange(message);
         MessageView view = viewer.view(message, chats.byId(message.chatId));
-        events.updated(directory.find(message.chatId), view);
+        events.updated(directory.find(message.chatId), view, message.changeSeq);
         return view;
     }
 
@@ -53,8 +64,16 @@ public class MessageEdits {
             return;
         }
         message.wipe(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        messages.replace(message);
-        events.deleted(directory.find(message.chatId), message.idHex(), message.deletedAt);
+        if (!messages.delete(message, message.deletedAt)) {
+            return; // deleted by a request that crossed this one
+        }
+        events.deleted(directory.find(message.chatId), message.idHex(), message.deletedAt, numberChange(message));
+    }
+
+    private long numberChange(Message message) {
+        long change = chats.nextChange(new ObjectId(message.chatId));
+        messages.numberChange(message.id, change);
+        return change;
     }
 
     private Message ownMessage(String userId, String messageId) {

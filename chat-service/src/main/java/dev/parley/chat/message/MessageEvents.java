@@ -14,9 +14,10 @@ public interface MessageEvents {
     /** To every participant's connections but the sending one (which gets the ack). */
     void created(Members chat, Sent sent, String senderConnection);
 
-    void updated(Members chat, MessageView message);
+    /** @param change the chat's change number of this edit */
+    void updated(Members chat, MessageView message, long change);
 
-    void deleted(Members chat, String messageId, Instant deletedAt);
+    void deleted(Members chat, String messageId, Instant deletedAt, long change);
 
-    void read(Members chat, String readerId, String messageId);
+    void read(Members chat, String readerId, String messageId, long seq, long change);
 }

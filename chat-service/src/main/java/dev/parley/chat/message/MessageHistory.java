@@ -15,7 +15,10 @@ import dev.parley.chat.message.MessageDtos.MessagePage;
 import dev.parley.chat.message.MessageDtos.MessageView;
 import dev.parley.support.problem.ProblemException;
 
-/** Reading messages: history pages of one chat, the reconnect sync over all of a user's chats, a chat's newest and unread. */
+/**
+ * Reading messages: history pages of one chat (by seq), the sync by message id of the protocol's
+ * first version (by (timestamp, id); the per-chat sync is {@link ChatSync}), a chat's newest and unread.
+ */
 @ApplicationScoped
 public class MessageHistory {
 
@@ -41,18 +44,12 @@ public class MessageHistory {
     /** Newest first, {@code limit} at most, strictly older than {@code before} when given. */
     public MessagePage page(String userId, String chatId, String before, int limit) {
         directory.membersFor(chatId, userId);
-        HistoryCursor cursor = null;
-        if (before != null) {
-            cursor = HistoryCursor.decode(before);
-            if (cursor == null) {
-                throw ProblemException.badRequest("invalid_cursor", "before is not a cursor this service issued");
-            }
-        }
-        List<Message> page = messages.page(chatId, cursor, limit + 1);
+        Long beforeSeq = before == null ? null : beforeSeq(chatId, before);
+        List<Message> page = messages.page(chatId, beforeSeq, limit + 1);
         String next = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
-            next = HistoryCursor.of(page.get(limit - 1)).encode();
+            next = HistoryCursor.ofSeq(page.get(limit - 1).seq);
         }
         Chat chat = chats.byId(chatId);
         List<MessageView> views = new ArrayList<>(page.size());
@@ -78,6 +75,19 @@ public class MessageHistory {
         return new SyncPage(views, more);
     }
 
+    private Long beforeSeq(String chatId, String before) {
+        Long seq = HistoryCursor.seqOf(before);
+        if (seq != null) {
+            return seq;
+        }
+        HistoryCursor old = HistoryCursor.decode(before);
+        Message at = old == null ? null : messages.byId(old.id().toHexString());
+        if (at == null || !at.chatId.equals(chatId) || at.seq == null) {
+            throw ProblemException.badRequest("invalid_cursor", "before is not a cursor this service issued");
+        }
+        return at.seq;
+    }
+
     private HistoryCursor syncStart(String userId, String since) {
         Message last = messages.byId(since);
         if (last != null) {
@@ -100,7 +110,6 @@ public class MessageHistory {
     /** Messages from others after the user's read position. */
     public long unreadCount(Chat chat, String userId) {
         Chat.ReadMarker marker = chat.readMarkers == null ? null : chat.readMarkers.get(userId);
-        HistoryCursor after = marker == null ? null : ReadReceipts.position(marker);
-        return messages.countFromOthers(chat.idHex(), userId, after);
+        return messages.countFromOthers(chat.idHex(), userId, marker == null ? null : marker.seq);
     }
 }

@@ -117,11 +117,12 @@ public class MessageResource {
     @Path("/message/{id}")
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Edit my message", description = "The sender only, text messages only; participants get"
-            + " message:updated.")
+    @Operation(summary = "Edit my message", description = "The sender only, text messages only, not once deleted;"
+            + " participants get message:updated.")
     @APIResponse(responseCode = "200", description = "Edited",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
     @APIResponse(responseCode = "413", description = "content_too_large")
+    @APIResponse(responseCode = "409", description = "message_deleted: a deleted message cannot be edited")
     public MessageView edit(@PathParam("id") String id, @NotNull @Valid EditMessage body) {
         return edits.edit(caller.getSubject(), id, body.content());
     }

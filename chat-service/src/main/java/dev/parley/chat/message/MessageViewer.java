@@ -47,18 +47,23 @@ public class MessageViewer {
         List<String> readBy = new ArrayList<>();
         for (String participant : participants) {
             Chat.ReadMarker marker = readMarkers == null ? null : readMarkers.get(participant);
-            if (!participant.equals(m.senderId) && marker != null && marker.covers(m.timestamp, m.idHex())) {
+            if (!participant.equals(m.senderId) && marker != null && marker.covers(m.seq)) {
                 readBy.add(participant);
             }
         }
         boolean read = !readBy.isEmpty() && readBy.size() == participants.size() - (participants.contains(m.senderId) ? 1 : 0);
-        return new MessageView(m.idHex(), m.chatId, m.senderId, m.receiverId, m.type, content, error, attachment,
+        return new MessageView(m.idHex(), m.chatId, seqOf(m), m.senderId, m.receiverId, m.type, content, error, attachment,
                 m.timestamp, m.clientMessageId, m.editedAt, m.deletedAt, read, readBy);
     }
 
     /** The view of a message just sealed from this content: nobody has read it yet. */
     public MessageView fresh(Message m, String content, Attachment attachment) {
-        return new MessageView(m.idHex(), m.chatId, m.senderId, m.receiverId, m.type, content, null, attachment,
+        return new MessageView(m.idHex(), m.chatId, seqOf(m), m.senderId, m.receiverId, m.type, content, null, attachment,
                 m.timestamp, m.clientMessageId, m.editedAt, m.deletedAt, false, List.of());
+    }
+
+    /** 0 for a message not numbered yet (only seen in a sync right after a crash left one so). */
+    private static long seqOf(Message m) {
+        return m.seq == null ? 0 : m.seq;
     }
 }

@@ -1,15 +1,10 @@
 package dev.parley.chat.message;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +15,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.conversation.ChatStore;
 import dev.parley.support.problem.ProblemException;
 
 /**
@@ -29,13 +23,12 @@ import dev.parley.support.problem.ProblemException;
  * unordered bulk insert, then completes each send. Nothing waits for a timer: under light load a
  * batch is one message, under heavy load batches grow and the store sees fewer, larger writes.
  *
- * <p>A duplicate {@code clientMessageId} (a retried send) is not an error: its future completes
- * with the message stored the first time.
+ * <p>After the insert the batch's messages are numbered ({@link MessageNumbers}: one reservation
+ * per chat, which also moves the chat's {@code lastMessageAt}) and only then acknowledged, so every
+ * acknowledged message has its seq.
  *
- * <p>Each chat's activity time ({@code lastMessageAt}, which orders chat lists) is written by the
- * same thread at most once per {@code activity-every}, for all chats that had messages meanwhile:
- * under load that was a second write per batch, costing more than the insert itself. Until it is
- * written, {@link #activity} tells this replica's readers the newer time.
+ * <p>A duplicate {@code clientMessageId} (a retried send) is not an error: its future completes
+ * with the message stored the first time (numbered now if a crash had left it without a number).
  */
 @ApplicationScoped
 public class MessageWriter {
@@ -50,28 +43,19 @@ public class MessageWriter {
     }
 
     private final MessageStore messages;
-    private final ChatStore chats;
+    private final MessageNumbers numbers;
+    private final StartUpNumbering startUp;
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
-    private final long activityEveryNanos;
-    /** Chat id -> newest stored message time not yet written to the chat (written only by the writer thread). */
-    private final Map<String, Instant> pendingActivity = new ConcurrentHashMap<>();
-    private long activityWritten = System.nanoTime();
     private volatile boolean running = true;
     private Thread worker;
 
-    public MessageWriter(ChatConfig config, MessageStore messages, ChatStore chats) {
+    public MessageWriter(ChatConfig config, MessageStore messages, MessageNumbers numbers, StartUpNumbering startUp) {
         this.messages = messages;
-        this.chats = chats;
+        this.numbers = numbers;
+        this.startUp = startUp;
         this.queue = new ArrayBlockingQueue<>(config.writer().maxQueued());
         this.maxBatch = config.writer().maxBatch();
-        this.activityEveryNanos = config.writer().activityEvery().toNanos();
-    }
-
-    /** The chat's activity time as this replica knows it: the stored one, or a newer one not yet written. */
-    public Instant activity(String chatId, Instant stored) {
-        Instant pending = pendingActivity.get(chatId);
-        return pending != null && (stored == null || pending.isAfter(stored)) ? pending : stored;
     }
 
     void start(@Observes StartupEvent event) {
@@ -97,19 +81,17 @@ public class MessageWriter {
     }
 
     private void run() {
+        try {
+            startUp.awaitDone(); // a new message must not take a number before the old ones have theirs
+        } catch (InterruptedException e) {
+            return;
+        }
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running) {
             try {
-                Pending first = pendingActivity.isEmpty() ? queue.take()
-                        : queue.poll(activityWritten + activityEveryNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, maxBatch - 1);
-                    flush(batch);
-                }
-                if (!pendingActivity.isEmpty() && System.nanoTime() - activityWritten >= activityEveryNanos) {
-                    writeActivity();
-                }
+                batch.add(queue.take());
+                queue.drainTo(batch, maxBatch - 1);
+                flush(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -124,21 +106,24 @@ public class MessageWriter {
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new ProblemException(503, "shutting_down", "Busy", "Service is stopping"));
         }
-        writeActivity();
     }
 
     private void flush(List<Pending> batch) {
         List<Message> documents = new ArrayList<>(batch.size());
         batch.forEach(p -> documents.add(p.message()));
         MessageStore.Outcome[] outcomes = messages.insertAll(documents);
+        List<Message> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes[i] == MessageStore.Outcome.STORED) {
+                stored.add(batch.get(i).message());
+            }
+        }
+        // stored but not numbered if this fails: the sends fail (a retry finds and numbers them)
+        numbers.number(stored);
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
             switch (outcomes[i]) {
-                case STORED -> {
-                    pendingActivity.merge(pending.message().chatId, pending.message().timestamp,
-                            (a, b) -> a.isAfter(b) ? a : b);
-                    pending.done().complete(new Stored(pending.message(), false));
-                }
+                case STORED -> pending.done().complete(new Stored(pending.message(), false));
                 case DUPLICATE -> completeWithOriginal(pending);
                 case FAILED -> pending.done().completeExceptionally(new IllegalStateException("store refused the message"));
             }
@@ -149,25 +134,11 @@ public class MessageWriter {
         Message original = messages.original(pending.message());
         if (original == null) {
             pending.done().completeExceptionally(new IllegalStateException("duplicate without an original"));
-        } else {
-            pending.done().complete(new Stored(original, true));
-        }
-    }
-
-    /** Moves each chat's activity time forward (never back, whatever other replicas wrote) so chat lists stay ordered. */
-    private void writeActivity() {
-        activityWritten = System.nanoTime();
-        if (pendingActivity.isEmpty()) {
             return;
         }
-        Map<String, Instant> written = new HashMap<>(pendingActivity);
-        try {
-            chats.advanceActivity(written);
-            // only this thread adds newer times, so an entry still equal to what was written is done
-            written.forEach(pendingActivity::remove);
-        } catch (RuntimeException e) {
-            // the messages are stored; the times stay pending and are tried again next interval
-            LOG.warn("Could not update chat activity", e);
+        if (original.seq == null) {
+            numbers.number(List.of(original));
         }
+        pending.done().complete(new Stored(original, true));
     }
 }

@@ -10,7 +10,11 @@ import dev.parley.chat.conversation.ChatDirectory.Members;
 import dev.parley.chat.conversation.ChatStore;
 import dev.parley.support.problem.ProblemException;
 
-/** Read state: each participant's read position in a chat (kept on the chat, see {@link Chat#readMarkers}). */
+/**
+ * Read state: each participant's read position in a chat (kept on the chat, see
+ * {@link Chat#readMarkers}). A position only moves forward (one conditional update) and, like an
+ * edit, takes the chat's next change number after it moved.
+ */
 @ApplicationScoped
 public class ReadReceipts {
 
@@ -26,11 +30,6 @@ public class ReadReceipts {
         this.events = events;
     }
 
-    /** A read marker as a position in the history. */
-    static HistoryCursor position(Chat.ReadMarker marker) {
-        return new HistoryCursor(marker.timestamp, new ObjectId(marker.messageId));
-    }
-
     /** Moves the user's read position forward to the message (never back) and tells the others. */
     public void markRead(String userId, String chatId, String messageId) {
         Members members = directory.membersFor(chatId, userId);
@@ -38,12 +37,15 @@ public class ReadReceipts {
         if (message == null || !message.chatId.equals(chatId)) {
             throw ProblemException.notFound("message_not_found", "No such message in this chat");
         }
-        Chat chat = chats.byId(chatId);
-        Chat.ReadMarker current = chat.readMarkers == null ? null : chat.readMarkers.get(userId);
-        if (current != null && current.covers(message.timestamp, message.idHex())) {
-            return;
+        if (message.seq == null) {
+            return; // being numbered this very moment: nobody can have seen it yet
         }
-        chats.setReadMarker(chat.id, userId, new Chat.ReadMarker(message.idHex(), message.timestamp));
-        events.read(members, userId, message.idHex());
+        ObjectId chat = new ObjectId(chatId);
+        if (!chats.moveReadMarker(chat, userId, new Chat.ReadMarker(message.idHex(), message.timestamp, message.seq))) {
+            return; // already read as far or further
+        }
+        long change = chats.nextChange(chat);
+        chats.numberReadMarker(chat, userId, message.seq, change);
+        events.read(members, userId, message.idHex(), message.seq, change);
     }
 }

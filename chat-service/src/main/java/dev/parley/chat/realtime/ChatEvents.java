@@ -51,20 +51,20 @@ public class ChatEvents implements MessageEvents, StatusAnnouncements {
     }
 
     @Override
-    public void updated(Members chat, MessageView message) {
-        fanout.toUsers(chat.participantIds(), frame("message:updated", Map.of("message", message)), null);
+    public void updated(Members chat, MessageView message, long change) {
+        fanout.toUsers(chat.participantIds(), frame("message:updated", Map.of("message", message, "change", change)), null);
     }
 
     @Override
-    public void deleted(Members chat, String messageId, Instant deletedAt) {
+    public void deleted(Members chat, String messageId, Instant deletedAt, long change) {
         fanout.toUsers(chat.participantIds(), frame("message:deleted",
-                Map.of("chatId", chat.chatId(), "messageId", messageId, "deletedAt", deletedAt)), null);
+                Map.of("chatId", chat.chatId(), "messageId", messageId, "deletedAt", deletedAt, "change", change)), null);
     }
 
     @Override
-    public void read(Members chat, String readerId, String messageId) {
-        fanout.toUsers(others(chat, readerId), frame("message:read",
-                Map.of("chatId", chat.chatId(), "userId", readerId, "messageId", messageId)), null);
+    public void read(Members chat, String readerId, String messageId, long seq, long change) {
+        fanout.toUsers(others(chat, readerId), frame("message:read", Map.of("chatId", chat.chatId(), "userId", readerId,
+                "messageId", messageId, "seq", seq, "change", change)), null);
     }
 
     public void typing(Members chat, String userId, boolean typing) {

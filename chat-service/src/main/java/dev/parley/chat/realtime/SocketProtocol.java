@@ -1,5 +1,7 @@
 package dev.parley.chat.realtime;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -21,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.parley.chat.conversation.ChatDirectory;
+import dev.parley.chat.message.ChatSync;
 import dev.parley.chat.message.MessageDtos.SendMessage;
 import dev.parley.chat.message.MessageHistory;
 import dev.parley.chat.message.MessageSender;
@@ -42,17 +45,19 @@ public class SocketProtocol {
     private final Validator validator;
     private final MessageSender sender;
     private final MessageHistory history;
+    private final ChatSync chatSync;
     private final ReadReceipts receipts;
     private final ChatDirectory directory;
     private final ChatEvents events;
     private final PresenceTracker presence;
 
     public SocketProtocol(ObjectMapper json, Validator validator, MessageSender sender, MessageHistory history,
-            ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence) {
+            ChatSync chatSync, ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence) {
         this.json = json;
         this.validator = validator;
         this.sender = sender;
         this.history = history;
+        this.chatSync = chatSync;
         this.receipts = receipts;
         this.directory = directory;
         this.events = events;
@@ -134,9 +139,29 @@ public class SocketProtocol {
         return null;
     }
 
+    /** Per chat ({@code chats}: what the client has of each) or, the first protocol's form, by message id ({@code since}). */
     private String sync(SocketSession session, JsonNode data, String ref) {
+        if (data.has("chats")) {
+            ChatSync.Result result = chatSync.sync(session.userId, positions(data.get("chats")));
+            return events.serialize(new Envelope("sync:result", result, ref));
+        }
         MessageHistory.SyncPage page = history.sync(session.userId, text(data, "since"));
         return events.serialize(new Envelope("sync:result", Map.of("messages", page.messages(), "more", page.more()), ref));
+    }
+
+    private List<ChatSync.Position> positions(JsonNode chats) {
+        if (!chats.isArray()) {
+            throw ProblemException.badRequest("validation_failed", "chats must be an array of {chatId, seq, changes}");
+        }
+        List<ChatSync.Position> positions = new ArrayList<>(chats.size());
+        for (JsonNode chat : chats) {
+            if (!chat.isObject() || !chat.path("seq").canConvertToLong() || chat.path("seq").asLong() < 0
+                    || (chat.has("changes") && (!chat.get("changes").canConvertToLong() || chat.get("changes").asLong() < 0))) {
+                throw ProblemException.badRequest("validation_failed", "each of chats needs chatId and seq >= 0 (and changes >= 0)");
+            }
+            positions.add(new ChatSync.Position(text(chat, "chatId"), chat.get("seq").asLong(), chat.path("changes").asLong(0)));
+        }
+        return positions;
     }
 
     private static Uni<String> blocking(Supplier<String> work) {

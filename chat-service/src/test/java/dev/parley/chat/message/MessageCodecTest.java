@@ -118,6 +118,12 @@ class MessageCodecTest {
         if (type == ObjectId.class) {
             return new ObjectId("665f1c2e8f1b2a3c4d5e6f70");
         }
+        if (type == Long.class) {
+            return 1_000_000_000_000L + field.getName().length();
+        }
+        if (type == Boolean.class) {
+            return Boolean.TRUE;
+        }
         throw new AssertionError("Message." + field.getName() + " is a " + type.getSimpleName()
                 + ": give it a sample here and an encoding in MessageCodec");
     }

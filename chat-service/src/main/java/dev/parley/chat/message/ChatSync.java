@@ -1,0 +1,144 @@
+package dev.parley.chat.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.conversation.Chat;
+import dev.parley.chat.conversation.ChatDirectory;
+import dev.parley.chat.conversation.ChatStore;
+import dev.parley.chat.message.MessageDtos.MessageView;
+import dev.parley.support.problem.ProblemException;
+
+/**
+ * The reconnect sync: for each chat the client names with what it has (messages through
+ * {@code seq}, changes through {@code changes}), the messages after it and the edits, deletes and
+ * read positions after it, with the cursors to ask with next time. Every chat of the user comes
+ * back in {@code heads} (its newest seq and change), so a client also learns of chats it does not
+ * know yet.
+ *
+ * <p>Why nothing falls between two syncs: the chat record is read before the messages. A message
+ * gets its number after its insert, and one stored but not numbered yet is returned anyway; a
+ * change is stored first and numbered after, and one not numbered yet is returned anyway. So every
+ * message and change with a number up to what the chat record said is in the answer, and the
+ * cursors given back are those numbers (or, when a page is full, the last one in it).
+ */
+@ApplicationScoped
+public class ChatSync {
+
+    /** At most this many chats in one request. */
+    static final int MAX_CHATS = 1000;
+
+    /** What the client has of one chat. */
+    public record Position(String chatId, long seq, long changes) {
+    }
+
+    /** What it gets for one chat: ask again with {@code seq} and {@code changes}. */
+    public record ChatChanges(String chatId, List<MessageView> messages, List<MessageView> changed, List<Read> reads,
+            long seq, long changes, boolean more) {
+    }
+
+    /** A participant's read position. */
+    public record Read(String userId, String messageId, long seq) {
+    }
+
+    /** The answer; when {@code more}, ask again with the new cursors. */
+    public record Result(List<ChatChanges> chats, List<Position> heads, boolean more) {
+    }
+
+    private final int pageSize;
+    private final ChatDirectory directory;
+    private final ChatStore chats;
+    private final MessageStore messages;
+    private final MessageViewer viewer;
+
+    public ChatSync(ChatConfig config, ChatDirectory directory, ChatStore chats, MessageStore messages, MessageViewer viewer) {
+        this.pageSize = config.syncPageSize();
+        this.directory = directory;
+        this.chats = chats;
+        this.messages = messages;
+        this.viewer = viewer;
+    }
+
+    public Result sync(String userId, List<Position> positions) {
+        if (positions.size() > MAX_CHATS) {
+            throw ProblemException.badRequest("validation_failed", "at most " + MAX_CHATS + " chats in one sync");
+        }
+        positions.forEach(p -> directory.membersFor(p.chatId(), userId));
+        int budget = pageSize;
+        List<ChatChanges> answers = new ArrayList<>(positions.size());
+        for (Position position : positions) {
+            ChatChanges answer = chat(position, budget);
+            budget = Math.max(0, budget - answer.messages().size() - answer.changed().size());
+            answers.add(answer);
+        }
+        List<Position> heads = new ArrayList<>();
+        chats.allOf(userId).forEach(c -> heads.add(new Position(c.idHex(), c.seq, c.changeSeq)));
+        return new Result(answers, heads, answers.stream().anyMatch(ChatChanges::more));
+    }
+
+    private ChatChanges chat(Position from, int budget) {
+        Chat chat = chats.byId(from.chatId());
+        if (budget == 0) {
+            return new ChatChanges(from.chatId(), List.of(), List.of(), List.of(), from.seq(), from.changes(),
+                    chat.seq > from.seq() || chat.changeSeq > from.changes());
+        }
+        List<Message> found = messages.afterSeq(from.chatId(), from.seq(), budget + 1);
+        boolean moreMessages = found.size() > budget;
+        if (moreMessages) {
+            found = found.subList(0, budget);
+        }
+        long throughSeq = moreMessages ? lastSeq(found, from.seq()) : Math.max(chat.seq, from.seq());
+        List<MessageView> views = new ArrayList<>(found.size());
+        found.forEach(m -> views.add(viewer.view(m, chat)));
+
+        int left = Math.max(1, budget - found.size());
+        List<Message> changedFound = messages.changedAfter(from.chatId(), from.changes(), throughSeq, left + 1);
+        boolean moreChanges = changedFound.size() > left;
+        if (moreChanges) {
+            changedFound = changedFound.subList(0, left);
+        }
+        long throughChanges = moreChanges ? lastChange(changedFound, from.changes()) : Math.max(chat.changeSeq, from.changes());
+        List<MessageView> changed = new ArrayList<>(changedFound.size());
+        changedFound.forEach(m -> changed.add(viewer.view(m, chat)));
+        return new ChatChanges(from.chatId(), views, changed, reads(chat, from.changes()), throughSeq, throughChanges,
+                moreMessages || moreChanges);
+    }
+
+    private static List<Read> reads(Chat chat, long afterChange) {
+        List<Read> reads = new ArrayList<>();
+        if (chat.readMarkers != null) {
+            for (Map.Entry<String, Chat.ReadMarker> entry : chat.readMarkers.entrySet()) {
+                Chat.ReadMarker marker = entry.getValue();
+                boolean changed = Boolean.TRUE.equals(marker.pending) || (marker.changeSeq != null && marker.changeSeq > afterChange);
+                if (changed && marker.seq != null) {
+                    reads.add(new Read(entry.getKey(), marker.messageId, marker.seq));
+                }
+            }
+        }
+        return reads;
+    }
+
+    private static long lastSeq(List<Message> page, long from) {
+        long last = from;
+        for (Message m : page) {
+            if (m.seq != null) {
+                last = Math.max(last, m.seq);
+            }
+        }
+        return last;
+    }
+
+    private static long lastChange(List<Message> page, long from) {
+        long last = from;
+        for (Message m : page) {
+            if (m.changeSeq != null && !Boolean.TRUE.equals(m.changePending)) {
+                last = Math.max(last, m.changeSeq);
+            }
+        }
+        return last;
+    }
+}
