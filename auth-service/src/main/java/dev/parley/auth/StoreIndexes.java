@@ -10,6 +10,7 @@ import com.mongodb.client.model.Indexes;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.parley.auth.account.Credential;
+import dev.parley.auth.token.RefreshFamily;
 import dev.parley.auth.token.RefreshToken;
 
 /** Creates auth-service's indexes at start-up; creating an existing index is a no-op. */
@@ -25,5 +26,10 @@ public class StoreIndexes {
         tokens.createIndex(Indexes.ascending("userId"), new IndexOptions().name("user"));
         // MongoDB deletes expired sessions by itself; the embedded store ignores TTL, which only costs space
         tokens.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().name("expiry_ttl").expireAfter(0L, TimeUnit.SECONDS));
+
+        // a revoked session's record is looked up by _id (its familyId); once the session has
+        // expired its tokens are refused anyway, so MongoDB may delete the record then
+        RefreshFamily.mongoCollection().createIndex(Indexes.ascending("expiresAt"),
+                new IndexOptions().name("expiry_ttl").expireAfter(0L, TimeUnit.SECONDS));
     }
 }

@@ -3,9 +3,12 @@ package dev.parley.auth;
 import static dev.parley.testsupport.OpenApiContract.api;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.time.Instant;
+import java.util.Date;
+import java.util.HashSet;
 import java.util.Map;
 
 import org.bson.Document;
@@ -44,6 +47,9 @@ class SessionTest {
 
         // the successor works once more
         Accounts.refresh(second.getString("refreshToken")).then().statusCode(200);
+        // a live session has no family record: sessions from before records existed work alike
+        assertEquals(0, store.count("refresh_families",
+                new Document("userId", first.getString("user.id"))));
     }
 
     @Test
@@ -72,6 +78,38 @@ class SessionTest {
     }
 
     @Test
+    void aTokenIsRefusedOnceItsSessionIsRevokedEvenWhenTheRevocationNeverReachedTheToken() {
+        JsonPath login = Accounts.register(Accounts.uniqueName("iris"));
+        String familyId = store.findRaw("refresh_tokens", new Document("userId", login.getString("user.id")))
+                .getString("familyId");
+        // a revocation that stopped after its first write: the family is revoked, the token not yet
+        store.database().getCollection("refresh_families")
+                .insertOne(new Document("_id", familyId).append("revokedAt", new Date()));
+
+        Accounts.refresh(login.getString("refreshToken")).then().statusCode(401)
+                .body("code", equalTo("invalid_refresh_token"));
+    }
+
+    @Test
+    void revokingASessionRecordsItOnItsFamilyWithTheSessionsExpiry() {
+        JsonPath login = Accounts.register(Accounts.uniqueName("ivo"));
+        String userId = login.getString("user.id");
+        Document token = store.findRaw("refresh_tokens", new Document("userId", userId));
+        api().contentType(ContentType.JSON).body(Map.of("refreshToken", login.getString("refreshToken")))
+                .post("/auth/logout").then().statusCode(204);
+        Document family = store.findRaw("refresh_families", new Document("_id", token.getString("familyId")));
+        Date revokedAt = family.getDate("revokedAt");
+
+        assertEquals(userId, family.getString("userId"));
+        assertEquals(token.getDate("expiresAt"), family.getDate("expiresAt"));
+        // revoking again keeps the first revocation time
+        api().contentType(ContentType.JSON).body(Map.of("refreshToken", login.getString("refreshToken")))
+                .post("/auth/logout").then().statusCode(204);
+        assertEquals(revokedAt, store.findRaw("refresh_families",
+                new Document("_id", token.getString("familyId"))).getDate("revokedAt"));
+    }
+
+    @Test
     void unknownAndExpiredRefreshTokensAreRejected() {
         Accounts.refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").then().statusCode(401)
                 .body("code", equalTo("invalid_refresh_token"));
@@ -89,8 +127,8 @@ class SessionTest {
         Accounts.refresh(login.getString("refreshToken")).then().statusCode(200);
 
         var expiries = store.database().getCollection("refresh_tokens").find(Filters.eq("userId", userId))
-                .map(d -> d.getDate("expiresAt")).into(new java.util.HashSet<>());
-        org.junit.jupiter.api.Assertions.assertEquals(1, expiries.size(), "successor inherits the family's expiry");
+                .map(d -> d.getDate("expiresAt")).into(new HashSet<>());
+        assertEquals(1, expiries.size(), "successor inherits the family's expiry");
     }
 
     @Test
@@ -123,7 +161,10 @@ class SessionTest {
         Accounts.refresh(first.getString("refreshToken")).then().statusCode(401);
         Accounts.refresh(second.getString("refreshToken")).then().statusCode(401);
         Accounts.refresh(someoneElse.getString("refreshToken")).then().statusCode(200);
-        org.junit.jupiter.api.Assertions.assertEquals(0, store.count("refresh_tokens",
+        assertEquals(0, store.count("refresh_tokens",
                 new Document("userId", first.getString("user.id")).append("revokedAt", null)));
+        // both sessions are revoked at family level first
+        assertEquals(2, store.count("refresh_families",
+                new Document("userId", first.getString("user.id")).append("revokedAt", new Document("$ne", null))));
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.auth.account;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +32,14 @@ public class AccountService {
     private final AccessTokenIssuer accessTokens;
     private final RefreshTokenStore refreshTokens;
     private final ProfileProvisioner profiles;
+
+    /**
+     * Runs between redeeming the presented token and issuing its successor: the window a
+     * concurrent revocation of the session can land in. Does nothing; a test
+     * ({@code RefreshRaceTest}) puts a revocation there to prove nothing is handed out then.
+     */
+    volatile Consumer<RefreshToken> afterRedeem = used -> {
+    };
 
     public AccountService(PasswordHasher passwords, AccessTokenIssuer accessTokens, RefreshTokenStore refreshTokens,
             ProfileProvisioner profiles) {
@@ -84,15 +93,16 @@ public class AccountService {
     public AuthResponse refresh(String refreshToken) {
         Redemption redemption = refreshTokens.redeem(refreshToken);
         if (!(redemption instanceof Redemption.Redeemed redeemed)) {
-            throw ProblemException.unauthorized("invalid_refresh_token",
-                    "The refresh token is unknown, expired, revoked or already used");
+            throw invalidRefreshToken();
         }
         RefreshToken used = redeemed.token();
         Credential credential = Credential.findByUserId(used.userId);
         if (credential == null) {
             throw ProblemException.unauthorized("invalid_refresh_token", "The account no longer exists");
         }
-        RefreshTokenStore.Issued next = refreshTokens.successor(used);
+        afterRedeem.accept(used);
+        // no access token either when the session was revoked while this refresh ran
+        RefreshTokenStore.Issued next = refreshTokens.successor(used).orElseThrow(AccountService::invalidRefreshToken);
         return response(credential, next.value());
     }
 
@@ -123,6 +133,11 @@ public class AccountService {
         if (Credential.findByEmail(email) != null) {
             throw ProblemException.conflict("email_taken", "That email is already registered");
         }
+    }
+
+    private static ProblemException invalidRefreshToken() {
+        return ProblemException.unauthorized("invalid_refresh_token",
+                "The refresh token is unknown, expired, revoked or already used");
     }
 
     private static ProblemException invalidCredentials() {
