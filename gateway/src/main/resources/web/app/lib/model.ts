@@ -25,6 +25,8 @@ export interface Attachment {
 export interface Message {
   id: string;
   chatId: string;
+  /** Its place in the chat: 1, 2, 3, ... with no gaps (docs/reliability.md). */
+  seq: number;
   senderId: string;
   receiverId?: string | null;
   type: 'text' | 'image' | 'file';

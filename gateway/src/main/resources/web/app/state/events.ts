@@ -43,6 +43,7 @@ export class LiveEvents {
   private received(message: Message): void {
     const inbox = this.inbox;
     const fresh = inbox.merge(message);
+    this.sync.noteLive(message);
     if (!inbox.chats.has(message.chatId)) this.sync.reloadChatsSoon();
     if (fresh && message.senderId !== inbox.me.id) {
       inbox.thread(message.chatId).typing.delete(message.senderId);

@@ -29,8 +29,6 @@ export class Inbox {
   /** Called after every change; the view re-renders (batched). */
   onChange: (change: Change) => void = () => {};
 
-  private newest: { order: string; id: string } | null = null;
-
   constructor(readonly me: Account) {}
 
   changed(change: Change = {}): void {
@@ -95,11 +93,6 @@ export class Inbox {
     return this.openChatId === chatId && document.visibilityState === 'visible';
   }
 
-  /** The newest message we have: a reconnect syncs everything after it. */
-  get newestId(): string | undefined {
-    return this.newest?.id;
-  }
-
   /** Adds or updates a stored message; true when it is new here (not a repeat, not our own ack). */
   merge(message: Message): boolean {
     const thread = this.thread(message.chatId);
@@ -122,7 +115,6 @@ export class Inbox {
     entry.order = orderOf(message);
     if (entry.delivery) this.delivered(entry);
     thread.entries.set(key, entry);
-    this.noteNewest(message);
     const chat = this.chats.get(message.chatId);
     if (chat && (!chat.lastMessage || entry.order >= orderOf(chat.lastMessage))) {
       chat.lastMessage = message;
@@ -148,10 +140,5 @@ export class Inbox {
     entry.failure = undefined;
     const queued = this.unsent.indexOf(entry);
     if (queued >= 0) this.unsent.splice(queued, 1);
-  }
-
-  private noteNewest(message: Message): void {
-    const order = orderOf(message);
-    if (!this.newest || order > this.newest.order) this.newest = { order, id: message.id };
   }
 }

@@ -1,5 +1,6 @@
 // Catching up with the server: the chat list, pages of a chat's history, and after every
-// (re)connect everything since the newest message we had.
+// (re)connect, or on a gap in a chat's seq, everything after what we have of each chat
+// (the per-chat sync of docs/websocket-protocol.md).
 
 import type { Chat, Message, MessagePage } from '../lib/model';
 import type { Session } from '../lib/session';
@@ -11,8 +12,22 @@ import { orderOf } from './thread';
 
 const PAGE = 30;
 
+/** What we have of a chat: every message up to `seq`, every change up to `changes`. */
+interface Cursor { seq: number; changes: number }
+
+interface ChatChanges {
+  chatId: string;
+  messages: Message[];
+  changed: Message[];
+  reads: { userId: string; messageId: string; seq: number }[];
+  seq: number;
+  changes: number;
+}
+
 export class Sync {
   private chatsReload = 0;
+  private readonly cursors = new Map<string, Cursor>();
+  private syncing: Promise<void> | null = null;
 
   constructor(private readonly inbox: Inbox, private readonly session: Session, private readonly socket: ChatSocket,
               private readonly people: People, private readonly receipts: ReadReceipts) {}
@@ -80,9 +95,8 @@ export class Sync {
   /** After every (re)connect: everything since the newest message we had, then fresh lists. */
   async catchUp(): Promise<void> {
     const inbox = this.inbox;
-    const since = inbox.newestId;
     try {
-      if (since) await this.syncSince(since);
+      await this.syncChats();
       if (inbox.myStatus === 'away') this.socket.emit('user:status', { status: 'away' });
       await this.loadChats();
       this.people.load([...inbox.chats.values()].flatMap(chat => chat.participantIds), true);
@@ -95,15 +109,49 @@ export class Sync {
     }
   }
 
-  /** The socket's `sync`, page after page. */
-  private async syncSince(since: string): Promise<void> {
-    let after = since;
-    for (;;) {
-      const result = await this.socket.request('sync', { since: after });
-      const messages = result.data.messages as Message[];
-      for (const message of messages) this.inbox.merge(message);
-      if (!result.data.more || messages.length === 0) break;
-      after = messages[messages.length - 1].id;
+  /**
+   * A message that arrived live: the chat's cursor moves on when it is the next one; a message
+   * further ahead means we missed some (a dropped socket, a replica that lost Redis) and ask.
+   */
+  noteLive(message: Message): void {
+    const cursor = this.cursors.get(message.chatId);
+    if (!cursor || !message.seq) return; // a chat we learn of at the next sync
+    if (message.seq === cursor.seq + 1) {
+      cursor.seq = message.seq;
+    } else if (message.seq > cursor.seq + 1) {
+      void this.syncChats().catch(() => undefined);
     }
+  }
+
+  /**
+   * The socket's `sync` for every chat we have a cursor for, page after page; the first time we
+   * have none, and the answer's heads give them (what came before is loaded over REST).
+   */
+  private syncChats(): Promise<void> {
+    this.syncing ??= this.syncPages().finally(() => { this.syncing = null; });
+    return this.syncing;
+  }
+
+  private async syncPages(): Promise<void> {
+    for (;;) {
+      const chats = [...this.cursors].map(([chatId, cursor]) => ({ chatId, seq: cursor.seq, changes: cursor.changes }));
+      const result = await this.socket.request('sync', { chats });
+      for (const chat of result.data.chats as ChatChanges[]) this.apply(chat);
+      for (const head of result.data.heads as { chatId: string; seq: number; changes: number }[]) {
+        if (!this.cursors.has(head.chatId)) this.cursors.set(head.chatId, { seq: head.seq, changes: head.changes });
+      }
+      this.inbox.changed();
+      if (!result.data.more) break;
+    }
+  }
+
+  private apply(chat: ChatChanges): void {
+    for (const message of chat.messages) this.inbox.merge(message);
+    for (const message of chat.changed) {
+      if (message.deletedAt) this.inbox.markDeleted(chat.chatId, message.id, message.deletedAt);
+      else this.inbox.merge(message);
+    }
+    for (const read of chat.reads) this.receipts.markReadBy(chat.chatId, read.userId, read.messageId);
+    this.cursors.set(chat.chatId, { seq: chat.seq, changes: chat.changes });
   }
 }

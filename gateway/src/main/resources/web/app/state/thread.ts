@@ -8,7 +8,7 @@ import { sortable } from '../lib/time';
 export type Delivery = 'queued' | 'sending' | 'failed';
 
 /** A message as shown: stored ones have id and timestamp, own unsent ones not yet. */
-export interface Entry extends Omit<Message, 'id' | 'timestamp'>, Partial<Pick<Message, 'id' | 'timestamp'>> {
+export interface Entry extends Omit<Message, 'id' | 'timestamp' | 'seq'>, Partial<Pick<Message, 'id' | 'timestamp' | 'seq'>> {
   key: string;
   /** (timestamp, id) as one sortable string; unsent messages sort last, in the order written. */
   order: string;
