@@ -89,5 +89,25 @@ public interface ChatConfig {
 
         @WithDefault("parley")
         String prefix();
+
+        /**
+         * First pause before the relay tries to reconnect its subscription connection after losing
+         * it; each failed attempt doubles the ceiling up to {@link #reconnectMaxDelay()}, and the
+         * pause is drawn at random below that ceiling (full jitter: replicas do not retry in step).
+         */
+        @WithDefault("PT0.1S")
+        Duration reconnectInitialDelay();
+
+        /** Ceiling of the relay's reconnect pause; it retries for ever at most this far apart. */
+        @WithDefault("PT5S")
+        Duration reconnectMaxDelay();
+
+        /**
+         * How long a replica's presence lease on a user (and its heartbeat) lasts unless renewed.
+         * Renewed every third of it; a replica that stopped renewing is cleaned up by another one,
+         * so a killed replica's users go offline within about 1.3 leases.
+         */
+        @WithDefault("PT15S")
+        Duration presenceLease();
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -33,9 +37,14 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Two chat-service processes (the packaged application) on one store and one real Redis: users
- * connected to different replicas chat both ways, and presence is counted across replicas.
+ * connected to different replicas chat both ways, presence holds across replicas, and when one
+ * replica is killed (kill -9, no socket closed) its users go offline for their contacts on the other.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaIT {
+
+    /** Short presence leases, so the kill is noticed quickly: a dead replica's users are offline within two. */
+    private static final Duration LEASE = Duration.ofSeconds(4);
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static MongoServer store;
@@ -83,6 +92,7 @@ class ReplicaIT {
     }
 
     @Test
+    @Order(1)
     void usersOnDifferentReplicasChatBothWaysAndSeeEachOthersPresence() throws Exception {
         TestUser ann = TestUser.create("ann");
         TestUser ben = TestUser.create("ben");
@@ -117,6 +127,35 @@ class ReplicaIT {
         }
     }
 
+    /** Last: it kills the second replica. */
+    @Test
+    @Order(2)
+    void aKilledReplicasUsersGoOfflineForTheirContactsOnTheOtherReplicaWithinTwoLeases() throws Exception {
+        TestUser ann = TestUser.create("ann");
+        TestUser ben = TestUser.create("ben");
+        RestAssured.given().baseUri("http://127.0.0.1:" + firstPort).auth().oauth2(ann.token())
+                .contentType(ContentType.JSON).body(Map.of("participantIds", List.of(ben.id())))
+                .post("/chat").then().statusCode(201);
+        try (TestSocket annOnFirst = TestSocket.connect(vertx, ws(firstPort), ann.token())) {
+            annOnFirst.drain();
+            TestSocket benOnSecond = TestSocket.connect(vertx, ws(secondPort), ben.token());
+            assertEquals("online", annOnFirst.await(f -> "user:status".equals(f.getString("event"))
+                    && ben.id().equals(f.getJsonObject("data").getString("userId")), "ben online")
+                    .getJsonObject("data").getString("status"));
+
+            second.destroyForcibly(); // SIGKILL: the replica closes nothing and tells no one
+            second.waitFor(10, TimeUnit.SECONDS);
+            long killedAt = System.nanoTime();
+            assertEquals("offline", annOnFirst.await(f -> "user:status".equals(f.getString("event"))
+                    && ben.id().equals(f.getJsonObject("data").getString("userId")), "ben offline")
+                    .getJsonObject("data").getString("status"));
+            Duration after = Duration.ofNanos(System.nanoTime() - killedAt);
+            assertTrue(after.compareTo(LEASE.multipliedBy(2)) <= 0, "offline " + after.toMillis() + " ms after the kill");
+            benOnSecond.awaitClose(); // its server is gone
+            benOnSecond.close();
+        }
+    }
+
     private static URI ws(int port) {
         return URI.create("ws://127.0.0.1:" + port + "/ws");
     }
@@ -132,6 +171,7 @@ class ReplicaIT {
                 "-Dquarkus.redis.hosts=" + redis,
                 "-Dparley.chat.redis.enabled=true",
                 "-Dparley.chat.redis.prefix=" + prefix,
+                "-Dparley.chat.redis.presence-lease=" + LEASE,
                 "-Dparley.chat.crypto.keys.k1=" + messageKey,
                 "-Dmp.jwt.verify.publickey.location=" + TestTokens.jwksFile().toUri(),
                 "-Dquarkus.log.console.json.enabled=false",

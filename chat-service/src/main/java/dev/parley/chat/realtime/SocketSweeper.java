@@ -24,7 +24,12 @@ import dev.parley.chat.ChatConfig;
  * live peer answers with a pong, so a socket that sent neither a frame nor a pong for
  * {@code reap-after} belongs to a peer that vanished without closing (a dropped network).</li>
  * </ul>
- * One periodic walk instead of a timer per socket: a timer per socket costs heap on every socket,
+ * And once, when the replica relay is back after an outage ({@link ReplicaRelay.Restored}), it closes
+ * every socket open here with 1012 {@code relay_restored}: they may have missed events from other
+ * replicas while it was down, and the client's answer to a close (reconnect, {@code sync}) is what
+ * catches them up (docs/reliability.md). The same for a user's sockets when another replica's relay
+ * was down and dropped events for them ({@link ReplicaRelay.Missed}).
+ * <p>One periodic walk instead of a timer per socket: a timer per socket costs heap on every socket,
  * the walk a few milliseconds a second (docs/benchmarks.md, connections).
  */
 @ApplicationScoped
@@ -33,6 +38,7 @@ public class SocketSweeper {
     private static final Logger LOG = Logger.getLogger(SocketSweeper.class);
     private static final short GOING_AWAY = 1001;
     static final short POLICY_VIOLATION = 1008;
+    static final short SERVICE_RESTART = 1012;
 
     void start(@Observes StartupEvent event, Vertx vertx, OpenConnections connections, ChatConfig config) {
         Duration silence = config.socket().reapAfter();
@@ -40,6 +46,25 @@ public class SocketSweeper {
             long now = System.currentTimeMillis();
             connections.forEach(connection -> sweep(connection, now, silence));
         });
+    }
+
+    void relayRestored(@Observes ReplicaRelay.Restored restored, OpenConnections connections) {
+        int[] closed = { 0 };
+        connections.forEach(connection -> {
+            if (connection.userData().get(ChatSocket.SESSION) != null) {
+                closed[0]++;
+                close(connection, new CloseReason(SERVICE_RESTART, "relay_restored"));
+            }
+        });
+        LOG.debugf("Relay back after %d ms without Redis: closed %d socket(s) with 1012 relay_restored", restored.downMillis(),
+                closed[0]);
+    }
+
+    /** Another replica dropped events for this user while its relay was down: their sockets here sync too. */
+    void eventsMissed(@Observes ReplicaRelay.Missed missed, ConnectionRegistry registry) {
+        for (WebSocketConnection connection : registry.of(missed.userId())) {
+            close(connection, new CloseReason(SERVICE_RESTART, "relay_restored"));
+        }
     }
 
     private static void sweep(WebSocketConnection connection, long now, Duration silence) {
