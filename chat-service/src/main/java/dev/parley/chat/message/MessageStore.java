@@ -126,12 +126,12 @@ public class MessageStore {
     }
 
     /**
-     * Every message without a number, by chat and then (timestamp, id), in one pass (start-up
+     * Every message without a number stamped before {@code storedBefore}, by chat and then (timestamp, id), in one pass (start-up
      * numbering): each chunk handed to {@code numberChunk} is at most {@code chunk} messages of one chat, in order.
      */
-    public void forEachUnnumbered(int chunk, Consumer<List<Message>> numberChunk) {
+    public void forEachUnnumbered(Instant storedBefore, int chunk, Consumer<List<Message>> numberChunk) {
         List<Message> run = new ArrayList<>(chunk);
-        for (Message m : Message.<Message>mongoCollection().find(eq("seq", null))
+        for (Message m : Message.<Message>mongoCollection().find(and(eq("seq", null), lt("timestamp", storedBefore)))
                 .sort(new Document("chatId", 1).append("timestamp", 1).append("_id", 1))) {
             if (!run.isEmpty() && (run.size() == chunk || !run.get(0).chatId.equals(m.chatId))) {
                 numberChunk.accept(run);
@@ -144,10 +144,14 @@ public class MessageStore {
         }
     }
 
-    /** Stores each message's number, unless another replica numbered it first. */
+    /**
+     * Stores each message's number; if it had one already (numbered twice), the lower stays. The
+     * filter is the id alone: the embedded store uses its index only for a query on {@code _id}
+     * alone, and any other filter here would scan every message for every message.
+     */
     public void number(List<Message> numbered) {
         List<UpdateOneModel<Message>> updates = new ArrayList<>(numbered.size());
-        numbered.forEach(m -> updates.add(new UpdateOneModel<>(and(eq("_id", m.id), eq("seq", null)), Updates.set("seq", m.seq))));
+        numbered.forEach(m -> updates.add(new UpdateOneModel<>(eq("_id", m.id), Updates.min("seq", m.seq))));
         Message.<Message>mongoCollection().bulkWrite(updates, new BulkWriteOptions().ordered(false));
     }
 

@@ -22,7 +22,8 @@ import dev.parley.chat.conversation.ChatStore;
  * At start-up, before the writer takes its first message: numbers every message that has no seq.
  * The first time (messages stored before messages had numbers) one replica does it for all, in
  * each chat's (timestamp, id) order, and gives read positions their seq, while the others wait;
- * after that it only numbers what a crash between an insert and its numbering left (idempotent).
+ * after that it only numbers what a crash between an insert and its numbering left (idempotent;
+ * messages stored in the last minute are left to the writer that is numbering them).
  */
 @ApplicationScoped
 public class StartUpNumbering {
@@ -32,6 +33,8 @@ public class StartUpNumbering {
     private static final Duration STALE = Duration.ofMinutes(2);
     private static final Duration WAIT_AT_MOST = Duration.ofMinutes(10);
     private static final int BATCH = 500;
+    /** Far longer than a writer takes from an insert to its numbering. */
+    private static final Duration IN_FLIGHT = Duration.ofMinutes(1);
 
     private final ChatStore chats;
     private final MessageStore messages;
@@ -83,7 +86,8 @@ public class StartUpNumbering {
 
     private long numberUnnumbered() {
         long[] count = { 0 };
-        messages.forEachUnnumbered(BATCH, chunk -> {
+        // a message younger than that may be one another replica's writer is numbering right now
+        messages.forEachUnnumbered(Instant.now().minus(IN_FLIGHT), BATCH, chunk -> {
             numbers.number(chunk);
             count[0] += chunk.size();
         });
