@@ -30,13 +30,19 @@ final class Parley implements AutoCloseable {
 
     /** Starts the whole stack on its own ports and data directory (target/e2e-name). */
     static Parley start(String name, int portOffset, int chatReplicas, String redisUri) throws IOException, InterruptedException {
+        return start(name, portOffset, chatReplicas, redisUri, null);
+    }
+
+    /** The same, on a store the test runs itself ({@code mongoUri}; null = the stack's own embedded store). */
+    static Parley start(String name, int portOffset, int chatReplicas, String redisUri, String mongoUri)
+            throws IOException, InterruptedException {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path data = Path.of("target", "e2e-" + name).toAbsolutePath();
         deleteTree(data);
         // every test signs in from one address: lift the per-address sign-in limit (its own tests are in gateway)
         Map<String, String> properties = Map.of("parley.gateway.rate-limit.sign-in-requests", "1000",
                 "parley.gateway.rate-limit.sign-in-burst", "1000");
-        return new Parley(Stack.start(new Stack.Options(root, data, portOffset, null, chatReplicas, redisUri, properties)));
+        return new Parley(Stack.start(new Stack.Options(root, data, portOffset, mongoUri, chatReplicas, redisUri, properties)));
     }
 
     RequestSpecification api() {
