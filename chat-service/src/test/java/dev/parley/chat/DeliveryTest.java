@@ -135,6 +135,44 @@ class DeliveryTest {
     }
 
     @Test
+    void aNumberGivenOutButNotYetStoredHoldsTheCursorUntilItsMessageIsThere() throws Exception {
+        TestUser ann = TestUser.create("ann");
+        TestUser ben = TestUser.create("ben");
+        String chat = ann.directChatWith(ben);
+        ann.send(chat, "one");
+        ann.send(chat, "two");
+        long reserved = reserveNumber(chat); // what a writer holds between its reservation and its insert
+        assertEquals(3L, reserved);
+        ann.send(chat, "four");
+        try (TestSocket socket = TestSocket.connect(vertx, ws, ben.token())) {
+            JsonObject held = sync(socket, chat, 0, 0);
+            assertEquals(2L, held.getLong("seq"), "the cursor waits at the gap: " + held.encode());
+
+            ObjectId three = storeLateMessage(chat, ann.id(), reserved);
+            JsonObject after = sync(socket, chat, held.getLong("seq"), 0);
+            assertEquals(4L, after.getLong("seq"));
+            assertTrue(after.getJsonArray("messages").stream()
+                    .anyMatch(m -> three.toHexString().equals(((JsonObject) m).getString("id"))), after.encode());
+        }
+    }
+
+    @Test
+    void aRetriedSendTakesNoPlaceAndTheSyncStepsOverTheNumberItWasGiven() throws Exception {
+        TestUser ann = TestUser.create("ann");
+        TestUser ben = TestUser.create("ben");
+        String chat = ann.directChatWith(ben);
+        Map<String, String> body = Map.of("chatId", chat, "content", "once", "clientMessageId", "retry-1");
+        ann.api().contentType(ContentType.JSON).body(body).post("/chat/message").then().statusCode(201);
+        ann.api().contentType(ContentType.JSON).body(body).post("/chat/message").then().statusCode(200);
+        ann.send(chat, "next");
+        try (TestSocket socket = TestSocket.connect(vertx, ws, ben.token())) {
+            JsonObject all = sync(socket, chat, 0, 0);
+            assertEquals(2, all.getJsonArray("messages").size(), all.encode());
+            assertEquals(3L, all.getLong("seq"), "the void number 2 does not hold the cursor");
+        }
+    }
+
+    @Test
     void theSyncReturnsEditsDeletesAndReadsMadeWhileAClientWasAway() throws Exception {
         TestUser ann = TestUser.create("ann");
         TestUser ben = TestUser.create("ben");
@@ -253,10 +291,17 @@ class DeliveryTest {
         return reply.getJsonObject("data").getJsonArray("chats").getJsonObject(0);
     }
 
-    private ObjectId storeLateMessage(String chat, String sender) {
-        long seq = store.database().getCollection("chats").findOneAndUpdate(new Document("_id", new ObjectId(chat)),
+    private long reserveNumber(String chat) {
+        return store.database().getCollection("chats").findOneAndUpdate(new Document("_id", new ObjectId(chat)),
                 new Document("$inc", new Document("seq", 1L)), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
                 .getLong("seq");
+    }
+
+    private ObjectId storeLateMessage(String chat, String sender) {
+        return storeLateMessage(chat, sender, reserveNumber(chat));
+    }
+
+    private ObjectId storeLateMessage(String chat, String sender, long seq) {
         Message late = new Message();
         late.id = new ObjectId();
         late.chatId = chat;

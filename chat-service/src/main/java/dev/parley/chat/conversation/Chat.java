@@ -38,6 +38,11 @@ public class Chat extends PanacheMongoEntityBase {
     public long seq;
     /** The newest change number given out in this chat: edits, deletes and read positions. */
     public long changeSeq;
+    /**
+     * Message numbers given out whose message was not stored (a retried send found stored, a
+     * refused insert): rare, so kept here, where the sync reads them.
+     */
+    public List<Long> voids;
     /** userId -> the newest message that user has read. */
     public Map<String, ReadMarker> readMarkers = new HashMap<>();
 

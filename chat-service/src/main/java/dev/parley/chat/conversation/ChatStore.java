@@ -113,6 +113,11 @@ public class ChatStore {
         return chat.seq;
     }
 
+    /** Message numbers that were reserved but whose messages were not stored. */
+    public void addVoids(String chatId, List<Long> seqs) {
+        Chat.mongoCollection().updateOne(eq("_id", new ObjectId(chatId)), Updates.addEachToSet("voids", seqs));
+    }
+
     /** The next change number of the chat (an edit, a delete or a read position). */
     public long nextChange(ObjectId chatId) {
         Chat chat = Chat.<Chat>mongoCollection().findOneAndUpdate(eq("_id", chatId), Updates.inc("changeSeq", 1L), AFTER);

@@ -1,8 +1,12 @@
 package dev.parley.chat.message;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,17 +24,22 @@ import dev.parley.support.problem.ProblemException;
  * back in {@code heads} (its newest seq and change), so a client also learns of chats it does not
  * know yet.
  *
- * <p>Why nothing falls between two syncs: the chat record is read before the messages. A message
- * gets its number after its insert, and one stored but not numbered yet is returned anyway; a
- * change is stored first and numbered after, and one not numbered yet is returned anyway. So every
- * message and change with a number up to what the chat record said is in the answer, and the
- * cursors given back are those numbers (or, when a page is full, the last one in it).
+ * <p>Why nothing falls between two syncs. Messages: a message takes its number just before its
+ * insert, so a number can be given out and its message not stored yet; the message cursor given
+ * back is therefore the highest number up to which every number is either here or void (recorded
+ * on the chat: its message was not stored), and it waits at any other gap, unless the message
+ * after that gap is older than {@link #IN_FLIGHT} (no insert takes that long: a writer that died
+ * between reserving and storing). Changes: a change is stored first and numbered after, and one
+ * not numbered yet is returned anyway, so every change with a number up to what the chat record
+ * said (read before the messages) is in the answer.
  */
 @ApplicationScoped
 public class ChatSync {
 
     /** At most this many chats in one request. */
     static final int MAX_CHATS = 1000;
+    /** Far longer than any writer takes from reserving a number to storing its message. */
+    static final Duration IN_FLIGHT = Duration.ofSeconds(30);
 
     /** What the client has of one chat. */
     public record Position(String chatId, long seq, long changes) {
@@ -91,7 +100,7 @@ public class ChatSync {
         if (moreMessages) {
             found = found.subList(0, budget);
         }
-        long throughSeq = moreMessages ? lastSeq(found, from.seq()) : Math.max(chat.seq, from.seq());
+        long throughSeq = contiguousThrough(chat, from.seq(), found, Instant.now().minus(IN_FLIGHT));
         List<MessageView> views = new ArrayList<>(found.size());
         found.forEach(m -> views.add(viewer.view(m, chat)));
 
@@ -122,14 +131,26 @@ public class ChatSync {
         return reads;
     }
 
-    private static long lastSeq(List<Message> page, long from) {
-        long last = from;
+    /** The highest number up to which every number is in {@code page} (sorted by seq) or void. */
+    private static long contiguousThrough(Chat chat, long from, List<Message> page, Instant stale) {
+        Set<Long> voids = chat.voids == null ? Set.of() : new HashSet<>(chat.voids);
+        long next = from + 1;
         for (Message m : page) {
-            if (m.seq != null) {
-                last = Math.max(last, m.seq);
+            if (m.seq == null || m.seq < next) {
+                continue;
             }
+            while (next < m.seq && (voids.contains(next) || m.timestamp.isBefore(stale))) {
+                next++;
+            }
+            if (m.seq != next) {
+                return next - 1; // a number whose message may still be on its way
+            }
+            next++;
         }
-        return last;
+        while (next <= chat.seq && voids.contains(next)) {
+            next++;
+        }
+        return next - 1;
     }
 
     private static long lastChange(List<Message> page, long from) {

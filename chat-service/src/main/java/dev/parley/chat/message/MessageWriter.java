@@ -23,9 +23,9 @@ import dev.parley.support.problem.ProblemException;
  * unordered bulk insert, then completes each send. Nothing waits for a timer: under light load a
  * batch is one message, under heavy load batches grow and the store sees fewer, larger writes.
  *
- * <p>After the insert the batch's messages are numbered ({@link MessageNumbers}: one reservation
- * per chat, which also moves the chat's {@code lastMessageAt}) and only then acknowledged, so every
- * acknowledged message has its seq.
+ * <p>Before the insert the batch's messages are numbered ({@link MessageNumbers}: one reservation
+ * per chat, which also moves the chat's {@code lastMessageAt}), so each is written once, with its
+ * seq; a number whose message turns out not stored (a duplicate, a refused insert) is voided.
  *
  * <p>A duplicate {@code clientMessageId} (a retried send) is not an error: its future completes
  * with the message stored the first time (numbered now if a crash had left it without a number).
@@ -111,15 +111,18 @@ public class MessageWriter {
     private void flush(List<Pending> batch) {
         List<Message> documents = new ArrayList<>(batch.size());
         batch.forEach(p -> documents.add(p.message()));
+        // numbered first so each message is written once; a number whose message is not stored is voided
+        numbers.assign(documents);
         MessageStore.Outcome[] outcomes = messages.insertAll(documents);
-        List<Message> stored = new ArrayList<>(batch.size());
+        List<Message> notStored = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (outcomes[i] == MessageStore.Outcome.STORED) {
-                stored.add(batch.get(i).message());
+            if (outcomes[i] != MessageStore.Outcome.STORED) {
+                notStored.add(batch.get(i).message());
             }
         }
-        // stored but not numbered if this fails: the sends fail (a retry finds and numbers them)
-        numbers.number(stored);
+        if (!notStored.isEmpty()) {
+            numbers.voided(notStored);
+        }
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
             switch (outcomes[i]) {
