@@ -368,6 +368,14 @@ final class FaultClient {
             for (Object m : chat.getJsonArray("messages", new JsonArray())) {
                 deliver((JsonObject) m, How.SYNC, now);
             }
+            // the server's cursor steps over void numbers, which no message will ever fill
+            view.contiguous = Math.max(view.contiguous, chat.getLong("seq", 0L));
+            while (view.bySeq.containsKey(view.contiguous + 1)) {
+                view.contiguous++;
+            }
+            if (view.bySeq.isEmpty() || view.bySeq.lastKey() <= view.contiguous) {
+                view.gapSince = -1;
+            }
             view.changes = Math.max(view.changes, chat.getLong("changes", 0L));
         }
         for (Object h : data.getJsonArray("heads", new JsonArray())) {
