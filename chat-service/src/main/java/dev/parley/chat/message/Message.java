@@ -31,9 +31,9 @@ public class Message extends PanacheMongoEntityBase {
     public byte[] nonce;
     public byte[] ciphertext;
     /**
-     * The message's place in its chat: 1, 2, 3, ... with no gaps, assigned by the store right after
-     * the insert ({@link MessageWriter}); history and sync go by it. Null only for a moment while a
-     * message is being numbered (or after a crash in that moment, until the next start-up numbers it).
+     * The message's place in its chat: 1, 2, 3, ..., reserved on the chat just before the insert
+     * ({@link MessageNumbers}); history and sync go by it. Null only for messages stored before
+     * messages had numbers, until the start-up numbers them ({@link StartUpNumbering}).
      */
     public Long seq;
     /** For display; the order is {@link #seq}. */
