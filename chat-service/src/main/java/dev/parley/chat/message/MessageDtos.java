@@ -59,7 +59,8 @@ public final class MessageDtos {
     public record MessageView(
             @Schema(required = true) String id,
             @Schema(required = true) String chatId,
-            @Schema(required = true, description = "Its place in the chat: 1, 2, 3, ... with no gaps; history and sync go by it")
+            @Schema(required = true, description = "Its place in the chat: 1, 2, 3, ...; history and sync go by it"
+                    + " (a number is skipped only where a send was retried or failed)")
             long seq,
             @Schema(required = true) String senderId,
             @Schema(nullable = true) String receiverId,
