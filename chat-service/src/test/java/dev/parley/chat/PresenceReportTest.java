@@ -39,8 +39,7 @@ class PresenceReportTest {
 
     @BeforeEach
     void answerTheTokenExchange() {
-        peers.reset();
-        peers.answer("/internal/service-token", 200, new JsonObject().put("accessToken", TestTokens.service("chat-service"))
+        peers.resetTo("/internal/service-token", 200, new JsonObject().put("accessToken", TestTokens.service("chat-service"))
                 .put("tokenType", "Bearer").put("expiresIn", 300).encode());
     }
 

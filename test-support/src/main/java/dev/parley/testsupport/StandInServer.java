@@ -80,8 +80,23 @@ public abstract class StandInServer implements QuarkusTestResourceLifecycleManag
 
         /** Forgets requests and answers; fails first if the last test left a contract breach unread. */
         public void reset() {
-            received.clear();
             answers.clear();
+            forgetRequests();
+        }
+
+        /**
+         * Forgets requests and every answer but this one, which is in place throughout: a request
+         * still on its way from the previous test (a late report, say) meets the answer it needs,
+         * not the default 204, which the provider's contract may not allow.
+         */
+        public void resetTo(String pathPrefix, int status, String json) {
+            answers.put(pathPrefix, new Answer(status, json));
+            answers.keySet().removeIf(prefix -> !prefix.equals(pathPrefix));
+            forgetRequests();
+        }
+
+        private void forgetRequests() {
+            received.clear();
             List<String> left = takeViolations();
             if (!left.isEmpty()) {
                 throw new AssertionError(describe(left));

@@ -30,8 +30,7 @@ class PresenceTest {
 
     @BeforeEach
     void answerTheTokenExchange() {
-        peers.reset();
-        peers.answer("/internal/service-token", 200, "{\"accessToken\":\"" + TestTokens.service("user-service")
+        peers.resetTo("/internal/service-token", 200, "{\"accessToken\":\"" + TestTokens.service("user-service")
                 + "\",\"tokenType\":\"Bearer\",\"expiresIn\":300}");
     }
 
