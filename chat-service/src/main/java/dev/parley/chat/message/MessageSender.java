@@ -123,9 +123,9 @@ public class MessageSender {
         MessageView view = stored.duplicate() ? viewer.view(stored.message(), Map.of(), chat.participantIds())
                 : viewer.fresh(stored.message(), request.content(), request.attachment());
         Sent sent = new Sent(view, stored.duplicate());
-        if (!stored.duplicate()) {
-            events.created(chat, sent, senderConnection);
-        }
+        // a retry is told to the participants again: the first try's replica may have died between
+        // storing the message and telling them (clients de-duplicate by id)
+        events.created(chat, sent, senderConnection);
         return sent;
     }
 
