@@ -212,6 +212,24 @@ class DeliveryTest {
     }
 
     @Test
+    void aSyncOfSomeoneElsesChatOrOfNonsenseGetsAClearErrorAndTheSocketCarriesOn() throws Exception {
+        TestUser ann = TestUser.create("ann");
+        String theirs = TestUser.create("cy").directChatWith(TestUser.create("dee"));
+        try (TestSocket socket = TestSocket.connect(vertx, ws, ann.token())) {
+            JsonObject stranger = socket.reply(socket.send("sync", Map.of("chats",
+                    List.of(Map.of("chatId", theirs, "seq", 0, "changes", 0)))));
+            assertEquals("error", stranger.getString("event"));
+            assertEquals("not_a_participant", stranger.getJsonObject("data").getString("code"));
+            for (Object nonsense : List.of("all", List.of(Map.of("chatId", theirs, "seq", -1)), List.of(Map.of("seq", 1)))) {
+                JsonObject bad = socket.reply(socket.send("sync", Map.of("chats", nonsense)));
+                assertEquals("validation_failed", bad.getJsonObject("data").getString("code"), bad.encode());
+            }
+            String mine = ann.directChatWith(TestUser.create("eve"));
+            assertEquals(mine, sync(socket, mine, 0, 0).getString("chatId"), "the socket still answers");
+        }
+    }
+
+    @Test
     void aDeletedMessageCannotBeEditedBackToLife() {
         TestUser ann = TestUser.create("ann");
         String chat = ann.directChatWith(TestUser.create("ben"));

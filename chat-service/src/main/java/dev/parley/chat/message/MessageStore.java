@@ -108,7 +108,7 @@ public class MessageStore {
 
     /**
      * The chat's messages after {@code seq}, oldest first, at most {@code limit}, and any message
-     * not numbered yet (there are none but for a moment, or after a crash until start-up).
+     * without a number (stored before messages had numbers, until the start-up numbers it).
      */
     public List<Message> afterSeq(String chatId, long seq, int limit) {
         return Message.<Message>mongoCollection().find(and(eq("chatId", chatId), or(gt("seq", seq), eq("seq", null))))

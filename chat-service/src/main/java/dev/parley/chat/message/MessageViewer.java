@@ -62,7 +62,7 @@ public class MessageViewer {
                 m.timestamp, m.clientMessageId, m.editedAt, m.deletedAt, false, List.of());
     }
 
-    /** 0 for a message not numbered yet (only seen in a sync right after a crash left one so). */
+    /** 0 for a message stored before messages had numbers, until the start-up numbers it. */
     private static long seqOf(Message m) {
         return m.seq == null ? 0 : m.seq;
     }
