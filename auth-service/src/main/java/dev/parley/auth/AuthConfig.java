@@ -47,6 +47,27 @@ public interface AuthConfig {
 
     SigningKeys signingKeys();
 
+    SignIn signIn();
+
+    /** Sign-in attempts per account ({@code SignInThrottle}): a few at once, then one per growing delay. */
+    interface SignIn {
+        /** Attempts of a window checked at once, however they end. */
+        @WithDefault("5")
+        int freeAttempts();
+
+        /** Wait after the first attempt beyond the free ones; doubles with each further attempt. */
+        @WithDefault("PT1S")
+        Duration firstDelay();
+
+        /** The longest wait: what a guesser can make the owner wait, at most. */
+        @WithDefault("PT30S")
+        Duration maxDelay();
+
+        /** A window ends after this long without an attempt; a successful sign-in ends it at once. */
+        @WithDefault("PT15M")
+        Duration window();
+    }
+
     interface SigningKeys {
         /** Key id that signs new tokens; may be omitted when exactly one key is configured. */
         Optional<String> active();

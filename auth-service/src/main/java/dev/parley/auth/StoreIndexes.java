@@ -10,6 +10,7 @@ import com.mongodb.client.model.Indexes;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.parley.auth.account.Credential;
+import dev.parley.auth.account.SignInAttempts;
 import dev.parley.auth.token.RefreshFamily;
 import dev.parley.auth.token.RefreshToken;
 
@@ -30,6 +31,10 @@ public class StoreIndexes {
         // a revoked session's record is looked up by _id (its familyId); once the session has
         // expired its tokens are refused anyway, so MongoDB may delete the record then
         RefreshFamily.mongoCollection().createIndex(Indexes.ascending("expiresAt"),
+                new IndexOptions().name("expiry_ttl").expireAfter(0L, TimeUnit.SECONDS));
+
+        // an account's attempts are looked up by _id; a quiet window ends them (SignInThrottle)
+        SignInAttempts.mongoCollection().createIndex(Indexes.ascending("expiresAt"),
                 new IndexOptions().name("expiry_ttl").expireAfter(0L, TimeUnit.SECONDS));
     }
 }

@@ -12,7 +12,7 @@ import io.restassured.path.json.JsonPath;
 public final class Accounts {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
-    static final String PASSWORD = "correct horse battery";
+    public static final String PASSWORD = "correct horse battery";
 
     private Accounts() {
     }

@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 
 import dev.parley.auth.account.AuthDtos.AccountView;
 import dev.parley.auth.account.AuthDtos.AuthResponse;
@@ -32,6 +34,7 @@ public class AccountService {
     private final AccessTokenIssuer accessTokens;
     private final RefreshTokenStore refreshTokens;
     private final ProfileProvisioner profiles;
+    private final SignInThrottle throttle;
 
     /**
      * Runs between redeeming the presented token and issuing its successor: the window a
@@ -42,8 +45,9 @@ public class AccountService {
     };
 
     public AccountService(PasswordHasher passwords, AccessTokenIssuer accessTokens, RefreshTokenStore refreshTokens,
-            ProfileProvisioner profiles) {
+            ProfileProvisioner profiles, SignInThrottle throttle) {
         this.passwords = passwords;
+        this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.profiles = profiles;
@@ -78,14 +82,23 @@ public class AccountService {
         if (byUsername == byEmail) {
             throw ProblemException.badRequest("validation_failed", "Give exactly one of: username, email");
         }
-        Credential credential = byUsername ? Credential.findByUsername(request.username().trim())
-                : Credential.findByEmail(request.email().trim());
+        String name = byUsername ? request.username().trim() : request.email().trim();
+        Credential credential = byUsername ? Credential.findByUsername(name) : Credential.findByEmail(name);
         if (credential == null || credential.passwordHash == null) {
+            throttle.enter(SignInThrottle.unknownNameKey(byUsername ? "username" : "email", name));
             passwords.verifyDecoy(request.password());
             throw invalidCredentials();
         }
+        String key = SignInThrottle.accountKey(credential);
+        throttle.enter(key);
         if (!passwords.verify(request.password(), credential.passwordHash)) {
             throw invalidCredentials();
+        }
+        throttle.succeeded(key);
+        if (passwords.needsRehash(credential.passwordHash)) {
+            // the configured cost changed since this hash was made: the password is at hand only now
+            Credential.mongoCollection().updateOne(Filters.eq("_id", credential.id),
+                    Updates.set("passwordHash", passwords.hash(request.password())));
         }
         return startSession(credential);
     }

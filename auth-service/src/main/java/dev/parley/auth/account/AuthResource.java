@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -58,11 +60,17 @@ public class AuthResource {
     @Path("/login")
     @PermitAll
     @Operation(summary = "Sign in with username or email", description = "Anyone may call. Unknown user and wrong"
-            + " password give the same 401 (invalid_credentials) after the same work.")
+            + " password give the same 401 (invalid_credentials) after the same work. Per account (and per unknown"
+            + " name alike), the first 5 attempts of a 15-minute window are checked at once; after that one"
+            + " attempt per delay is checked (1 s, doubling up to 30 s) and the others get 429 too_many_attempts"
+            + " with Retry-After, before any password work. A successful sign-in clears the count.")
     @APIResponse(responseCode = "200", description = "Signed in",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuthResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid field")
     @APIResponse(responseCode = "401", description = "invalid_credentials")
+    @APIResponse(responseCode = "429", description = "too_many_attempts: wait Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "Seconds until an attempt is checked again",
+                    schema = @Schema(type = SchemaType.INTEGER)))
     public AuthResponse login(@NotNull @Valid LoginRequest body) {
         return accounts.login(body);
     }

@@ -36,7 +36,20 @@ public class PasswordHasher {
     }
 
     public String hash(String password) {
-        return BcryptUtil.bcryptHash(preHash(password), cost);
+        return hash(password, cost);
+    }
+
+    String hash(String password, int withCost) {
+        return BcryptUtil.bcryptHash(preHash(password), withCost);
+    }
+
+    /**
+     * True when a stored hash was made with another cost than the configured one (modular crypt:
+     * {@code $2a$NN$...}): raising the cost then reaches every account as its owner signs in.
+     */
+    public boolean needsRehash(String storedHash) {
+        String[] parts = storedHash.split("\\$");
+        return parts.length < 3 || !parts[2].equals(String.format("%02d", cost));
     }
 
     public boolean verify(String password, String storedHash) {

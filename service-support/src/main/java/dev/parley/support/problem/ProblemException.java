@@ -6,12 +6,24 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    /** Seconds the client should wait before trying again (a {@code Retry-After} header), or 0 for none. */
+    private final long retryAfterSeconds;
 
     public ProblemException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, 0);
+    }
+
+    public ProblemException(int status, String code, String title, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429: the caller must wait {@code retryAfterSeconds} (at least 1) before trying again. */
+    public static ProblemException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(429, code, "Too many requests", detail, Math.max(1, retryAfterSeconds));
     }
 
     public static ProblemException badRequest(String code, String detail) {
@@ -36,6 +48,11 @@ public class ProblemException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Seconds for a {@code Retry-After} header, 0 when the answer has none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Problem toProblem() {
