@@ -1,15 +1,22 @@
 package dev.parley.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +41,14 @@ class LauncherIT {
             CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readUntil(first, "Parley is running at"));
             String line = ready.get(180, TimeUnit.SECONDS);
             assertTrue(line.contains("http://localhost:" + (8080 + OFFSET)), line);
+            // it listens on loopback only (review L12): not on the machine's other addresses
+            for (InetAddress address : otherAddresses()) {
+                for (int port : List.of(8080, 8081, 8082, 8083, 27027)) {
+                    assertFalse(listening(address, port + OFFSET), address + ":" + (port + OFFSET) + " is not reachable");
+                }
+            }
+            Path key = Path.of("target", "e2e-launcher", "chat", "message-key").toAbsolutePath();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)), key.toString());
 
             Process second = launch();
             assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second copy gives up at once");
@@ -78,6 +93,26 @@ class LauncherIT {
             throw new AssertionError("the launcher ended without saying it is running");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The machine's own non-loopback addresses (IPv4 and IPv6). */
+    private static List<InetAddress> otherAddresses() throws IOException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                nic.inetAddresses().filter(a -> !a.isLinkLocalAddress()).forEach(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
+    private static boolean listening(InetAddress address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -72,6 +72,8 @@ public final class ServiceProcess {
                 "-Xms64m", "-Xmx512m", "-XX:+UseG1GC",
                 "-Dquarkus.profile=local",
                 "-Dquarkus.http.port=" + port,
+                // loopback only: the stack is for this machine, and nothing fronts auth, user and chat here
+                "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.mongodb.connection-string=" + mongoUri));
         command.addAll(jvmOptions);
         Map<String, String> environment = new HashMap<>();
