@@ -104,10 +104,21 @@ class KustomizeTest {
             assertEquals(service, str(c, "name"), service + ": container name");
 
             String image = str(c, "image");
-            Matcher m = Pattern.compile("(?:.+/)?parley/" + Pattern.quote(service) + "(-jvm)?:[\\w][\\w.-]{0,127}")
-                    .matcher(image);
-            assertTrue(m.matches(), service + ": image " + image + " is [registry/]parley/" + service + "[-jvm]:<tag>");
+            Matcher m = Pattern.compile("(?:.+/)?parley/" + Pattern.quote(service)
+                    + "(-jvm)?(?::[\\w][\\w.-]{0,127}|@sha256:([0-9a-f]{64}|" + PLACEHOLDER + "))").matcher(image);
+            assertTrue(m.matches(), service + ": image " + image + " is [registry/]parley/" + service
+                    + "[-jvm]:<tag> or @sha256:<digest>");
+            if (overlay.startsWith("prod")) {
+                assertTrue(image.contains("@sha256:"), service + ": production pins its image by digest, not " + image);
+            }
             boolean jvm = m.group(1) != null;
+            // rolling updates: out of the endpoints first, then a graceful shutdown, all within the grace period
+            Number sleep = (Number) map(c, "lifecycle", "preStop", "sleep").get("seconds");
+            Number grace = (Number) map(pod, "spec").get("terminationGracePeriodSeconds");
+            assertNotNull(sleep, service + ": a preStop sleep takes the pod out of the endpoints before SIGTERM");
+            assertNotNull(grace, service + ": a termination grace period");
+            assertTrue(sleep.intValue() >= 3 && grace.intValue() >= sleep.intValue() + 30,
+                    service + ": preStop " + sleep + " s and 30 s of graceful shutdown fit in " + grace + " s");
             String javaOpts = r.environment(c).get("JAVA_OPTS_APPEND");
             Number user = (Number) map(pod, "spec", "securityContext").get("runAsUser");
             if (jvm) {
