@@ -27,12 +27,23 @@ import io.vertx.core.json.JsonObject;
  * server keeps up, and its latency is measured from that due time, so a slow server cannot hide
  * behind a slowed-down generator). Every message is accounted for at its receiver: lost (never
  * received), duplicated (received twice), and the send -> ack and send -> receive latencies.
+ *
+ * <p>Above saturation chat-service refuses sends it cannot take in time ({@code error} events
+ * {@code overloaded} or {@code store_unavailable} naming the send): such a message is
+ * <em>refused</em>, not lost, as its sender was told. Offered, accepted (acknowledged), refused and
+ * delivered are counted per second; after the load stops one probe message a second measures the
+ * time until a send is again delivered within {@link #HEALTHY_PROBE_MILLIS}; and each JVM's peak
+ * heap in use is sampled ({@link HeapMeter}).
  */
 final class ChatScenario implements Scenario {
 
     private static final String RECEIVE = "{\"event\":\"message:receive\"";
     private static final String ACK = "{\"event\":\"message:ack\"";
     private static final String CLIENT_ID = "\"clientMessageId\":\"";
+    /** A send that chat-service refused at once, telling its sender to retry later: not a loss. */
+    private static final java.util.Set<String> REFUSALS = java.util.Set.of("overloaded", "store_unavailable");
+    /** After the load, the system has recovered once a probe is delivered within this. */
+    static final long HEALTHY_PROBE_MILLIS = 500;
 
     private final Context ctx;
     private final int users;
@@ -92,6 +103,10 @@ final class ChatScenario implements Scenario {
         /** Touched only on this peer's socket thread. */
         final BitSet acked = new BitSet();
         final BitSet receivedFromPartner = new BitSet();
+        /** Sends chat-service refused (overloaded): touched only on this peer's socket thread. */
+        final BitSet refused = new BitSet();
+        /** Seqs from here on are probes sent after the load (peer 0 only); MAX_VALUE = none yet. */
+        volatile int probesFrom = Integer.MAX_VALUE;
         long ackCount;
         long receiveCount;
 
@@ -117,6 +132,18 @@ final class ChatScenario implements Scenario {
         final AtomicLong duplicateAcks = new AtomicLong();
         final AtomicLong unexpected = new AtomicLong();
         final AtomicLong sendFailures = new AtomicLong();
+        final AtomicLong refusedCount = new AtomicLong();
+        final AtomicLong refusedInWindow = new AtomicLong();
+        final AtomicLong acksInWindow = new AtomicLong();
+        /** When a probe was first delivered within HEALTHY_PROBE_MILLIS (its send time, nanos); 0 = not yet. */
+        volatile long recoveredAt;
+        /** The latest delivery of a scheduled message (nanos). */
+        volatile long lastDeliveryAt;
+        final HeapMeter heap = new HeapMeter(ctx.target().pids);
+        private long lastSent;
+        private long lastAcks;
+        private long lastRefused;
+        final List<long[]> flow = new ArrayList<>();
         final Map<String, AtomicLong> errorFrames = new ConcurrentHashMap<>();
         /** Sockets closed before the run closed them, counted from the first open (before this run existed). */
         final AtomicLong earlyCloses;
@@ -144,7 +171,22 @@ final class ChatScenario implements Scenario {
 
         /** One second of the timeline; true once the whole schedule is sent, delivered and acked. */
         boolean sample(int second, Thread pacer, long total) {
+            heap.sample();
+            long sentNow = 0;
+            for (Peer p : peers) {
+                sentNow += Math.min(p.sent.get(), p.probesFrom);
+            }
+            long a = acks.get();
+            long r = refusedCount.get();
             long d = delivered.get();
+            // second, offered, accepted, refused, delivered (probes excluded)
+            flow.add(new long[] { second, sentNow - lastSent, a - lastAcks, r - lastRefused, d - lastDelivered });
+            lastSent = sentNow;
+            lastAcks = a;
+            lastRefused = r;
+            if (!pacer.isAlive()) {
+                probe();
+            }
             Histogram interval = receiveRecorder.getIntervalHistogram();
             receive.add(interval);
             ack.add(ackRecorder.getIntervalHistogram());
@@ -153,7 +195,25 @@ final class ChatScenario implements Scenario {
                 p99Timeline.add(new double[] { second, RunResult.ms(interval.getValueAtPercentile(99)) });
             }
             lastDelivered = d;
-            return !pacer.isAlive() && d >= total && acks.get() >= total;
+            // over once every scheduled send is answered (ack or refusal), every accepted one delivered, and a probe was healthy
+            boolean answered = a + r >= total;
+            return !pacer.isAlive() && answered && d >= a && recoveredAt != 0;
+        }
+
+        /** One message from peer 0 to its partner, after the load: is a send delivered promptly again? */
+        private void probe() {
+            Peer from = peers[0];
+            if (from.probesFrom == Integer.MAX_VALUE) {
+                from.probesFrom = (int) from.sent.get();
+            }
+            long now = System.nanoTime();
+            int seq = (int) from.sent.get();
+            if (seq >= from.due.length()) {
+                return; // out of probe slots: the drain deadline ends the run
+            }
+            from.due.set(seq, now);
+            from.sent.incrementAndGet();
+            from.socket.writeTextMessage(sendFrame(this, from, seq));
         }
 
         void onFrame(Peer me, String frame) {
@@ -163,7 +223,20 @@ final class ChatScenario implements Scenario {
             } else if (frame.startsWith(ACK)) {
                 onAck(me, frame, now);
             } else if (frame.startsWith("{\"event\":\"error\"")) {
-                String code = new JsonObject(frame).getJsonObject("data").getString("code", "?");
+                JsonObject data = new JsonObject(frame).getJsonObject("data");
+                String code = data.getString("code", "?");
+                String ref = data.getString("ref");
+                if (REFUSALS.contains(code) && ref != null && ref.chars().allMatch(Character::isDigit)) {
+                    int seq = Integer.parseInt(ref);
+                    if (seq < me.probesFrom && !me.refused.get(seq)) {
+                        me.refused.set(seq);
+                        refusedCount.incrementAndGet();
+                        if (now >= measureFrom && now < measureTo) {
+                            refusedInWindow.incrementAndGet();
+                        }
+                    }
+                    return;
+                }
                 errorFrames.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
             }
             // user:status and other events are not this scenario's business
@@ -181,9 +254,16 @@ final class ChatScenario implements Scenario {
                 return;
             }
             me.receivedFromPartner.set(seq);
+            long due = me.partner.due.get(seq);
+            if (seq >= me.partner.probesFrom) {
+                if (recoveredAt == 0 && now - due <= TimeUnit.MILLISECONDS.toNanos(HEALTHY_PROBE_MILLIS)) {
+                    recoveredAt = due;
+                }
+                return;
+            }
             me.receiveCount++;
             delivered.incrementAndGet();
-            long due = me.partner.due.get(seq);
+            lastDeliveryAt = now;
             if (now >= measureFrom && now < measureTo) {
                 deliveredInWindow.incrementAndGet();
             }
@@ -204,8 +284,14 @@ final class ChatScenario implements Scenario {
                 return;
             }
             me.acked.set(seq);
+            if (seq >= me.probesFrom) {
+                return;
+            }
             me.ackCount++;
             acks.incrementAndGet();
+            if (now >= measureFrom && now < measureTo) {
+                acksInWindow.incrementAndGet();
+            }
             long due = me.due.get(seq);
             if (measured(due)) {
                 ackRecorder.recordValue(Math.max(0, (now - due) / 1000));
@@ -230,7 +316,7 @@ final class ChatScenario implements Scenario {
     }
 
     /** What the peers sent, got acknowledged and lost, over all of them. */
-    private record Tally(long sent, long acked, long lost) {
+    private record Tally(long sent, long acked, long lost, long refused, long refusedYetDelivered) {
     }
 
     private String userPrefix;
@@ -293,7 +379,9 @@ final class ChatScenario implements Scenario {
     }
 
     private Peer[] pair(List<Api.Account> accounts) {
-        int capacity = (int) Math.ceil((warmupNanos + durationNanos) / 1e9 * rate / users) + 16;
+        // + room for the probes after the load (one a second through the drain)
+        int capacity = (int) Math.ceil((warmupNanos + durationNanos) / 1e9 * rate / users) + 16
+                + (int) (drainNanos / 1_000_000_000L) + 2;
         Peer[] peers = new Peer[users];
         for (int i = 0; i < users; i++) {
             peers[i] = new Peer(i, accounts.get(i), capacity);
@@ -355,23 +443,33 @@ final class ChatScenario implements Scenario {
         long sent = 0;
         long acks = 0;
         long lost = 0;
+        long refused = 0;
+        long refusedYetDelivered = 0;
         for (Peer p : run.peers) {
-            long n = p.sent.get();
+            long n = Math.min(p.sent.get(), p.probesFrom);
+            BitSet received = p.partner.receivedFromPartner.get(0, (int) n);
+            BitSet refusedAndReceived = (BitSet) p.refused.clone();
+            refusedAndReceived.and(received);
             sent += n;
             acks += p.ackCount;
-            lost += n - p.partner.receivedFromPartner.cardinality();
+            refused += p.refused.cardinality();
+            refusedYetDelivered += refusedAndReceived.cardinality();
+            // a refused send is not lost: its sender was told
+            lost += n - received.cardinality() - (p.refused.cardinality() - refusedAndReceived.cardinality());
         }
-        return new Tally(sent, acks, lost);
+        return new Tally(sent, acks, lost, refused, refusedYetDelivered);
     }
 
     private void errors(RunResult result, Run run, Tally tally) {
         result.operations = tally.sent();
         long errorFrames = run.errorFrames.values().stream().mapToLong(AtomicLong::get).sum();
         result.error("lost", tally.lost());
+        // refused means "not stored": one that arrives anyway would be stored twice when its sender retries
+        result.error("refused yet delivered", tally.refusedYetDelivered());
         result.error("duplicated", run.duplicates.get());
         result.error("duplicate acks", run.duplicateAcks.get());
         // a lost message is usually unacknowledged too: counted once, as lost
-        result.error("not acked", Math.max(0, tally.sent() - tally.acked() - errorFrames - tally.lost()));
+        result.error("not acked", Math.max(0, tally.sent() - tally.acked() - tally.refused() - errorFrames - tally.lost()));
         run.errorFrames.forEach((code, n) -> result.error("error " + code, n.get()));
         result.error("send failed", run.sendFailures.get());
         result.error("socket closed", run.earlyCloses.get());
@@ -382,6 +480,8 @@ final class ChatScenario implements Scenario {
     private void headline(RunResult result, Run run, Tally tally, Map<String, Object> cpuInWindow) {
         double seconds = durationNanos / 1e9;
         result.headline.put("target msg/s", rate);
+        result.headline.put("accepted msg/s", Math.round(run.acksInWindow.get() / seconds * 10) / 10.0);
+        result.headline.put("refused msg/s", Math.round(run.refusedInWindow.get() / seconds * 10) / 10.0);
         result.headline.put("delivered msg/s", Math.round(run.deliveredInWindow.get() / seconds * 10) / 10.0);
         result.latency("receive", run.receive);
         result.headline.put("ack p50 ms", RunResult.ms(run.ack.getValueAtPercentile(50)));
@@ -389,6 +489,16 @@ final class ChatScenario implements Scenario {
         result.headline.put("lost", (double) tally.lost());
         result.headline.put("duplicated", (double) run.duplicates.get());
         result.headline.put("errors", (double) result.errors);
+        // after the load: until every accepted message was delivered, and until a new send was prompt again
+        result.headline.put("drain s", run.lastDeliveryAt <= run.measureTo ? 0.0
+                : Math.round((run.lastDeliveryAt - run.measureTo) / 1e8) / 10.0);
+        result.headline.put("recovered after s", run.recoveredAt == 0 ? -1.0
+                : Math.round(Math.max(0, run.recoveredAt - run.measureTo) / 1e8) / 10.0);
+        run.heap.peaksMiB().forEach((process, mib) -> {
+            if (process.equals("chat-service") || process.equals("gateway")) {
+                result.headline.put(process + " heap peak MiB", (Double) mib);
+            }
+        });
         double deliveredRate = run.deliveredInWindow.get() / seconds;
         if (cpuInWindow != null && deliveredRate > 0) {
             cpuPerMessage(result, cpuInWindow, deliveredRate);
@@ -426,11 +536,28 @@ final class ChatScenario implements Scenario {
         result.details.put("generatorLagMs", Map.of("p99", RunResult.ms(lag.getValueAtPercentile(99)), "max",
                 RunResult.ms(lag.getMaxValue())));
         result.details.put("deliveredPerSecond", run.timeline.stream().map(p -> (long) p[1]).toList());
+        result.details.put("refused", tally.refused());
+        result.details.put("heapPeakMiB", run.heap.peaksMiB());
+        result.details.put("perSecond", Map.of("columns", List.of("second", "offered", "accepted", "refused", "delivered"),
+                "rows", run.flow));
+        Map<String, List<double[]>> flowSeries = new java.util.LinkedHashMap<>();
+        String[] names = { "offered", "accepted", "refused", "delivered" };
+        for (int c = 0; c < names.length; c++) {
+            int column = c + 1;
+            flowSeries.put(names[c] + " msg/s", run.flow.stream().map(f -> new double[] { f[0], f[column] }).toList());
+        }
+        result.charts.add(new RunResult.Chart("offered, accepted, refused and delivered per second", "second", "msg/s",
+                false, flowSeries));
         result.details.put("receiveP99MsPerSecond", run.p99Timeline.stream().map(p -> p[1]).toList());
         result.charts.add(new RunResult.Chart("delivered per second (warm-up, measured window, drain)", "second",
                 "msg/s", false, Map.of("delivered msg/s", run.timeline)));
         result.charts.add(new RunResult.Chart("receive p99 per second (measured window)", "second", "ms", false,
                 Map.of("receive p99 ms", run.p99Timeline)));
+    }
+
+    private String sendFrame(Run run, Peer peer, int seq) {
+        return "{\"event\":\"message:send\",\"id\":\"" + seq + "\",\"data\":{\"chatId\":\"" + peer.chatId
+                + "\",\"content\":\"" + content + "\",\"clientMessageId\":\"" + run.tag + "-" + peer.index + "-" + seq + "\"}}";
     }
 
     /** Messages in the schedule: rate x (warm-up + duration). */
@@ -457,9 +584,7 @@ final class ChatScenario implements Scenario {
                 long dueAt = run.t0 + (long) (next * nanosPerMessage);
                 peer.due.set(seq, dueAt);
                 peer.sent.incrementAndGet();
-                String frame = "{\"event\":\"message:send\",\"id\":\"" + seq + "\",\"data\":{\"chatId\":\"" + peer.chatId
-                        + "\",\"content\":\"" + content + "\",\"clientMessageId\":\"" + run.tag + "-" + peer.index + "-" + seq + "\"}}";
-                peer.socket.writeTextMessage(frame).onFailure(f -> run.sendFailures.incrementAndGet());
+                peer.socket.writeTextMessage(sendFrame(run, peer, seq)).onFailure(f -> run.sendFailures.incrementAndGet());
                 run.sendLag.recordValue(Math.max(0, (System.nanoTime() - dueAt) / 1000));
                 next++;
             }
