@@ -207,6 +207,21 @@ class ChatRestTest {
         api().post("/internal/messages/reencrypt").then().statusCode(401);
     }
 
+    /** A service credential opens only the internal endpoints that name its service (review L6). */
+    @Test
+    void anotherServicesCredentialIs403() {
+        for (String caller : new String[] { "user-service", "auth-service", "chat-service" }) {
+            api().auth().oauth2(TestTokens.service(caller)).post("/internal/messages/reencrypt")
+                    .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("caller_not_allowed"));
+        }
+        for (String caller : new String[] { "auth-service", "operator", "chat-service" }) {
+            api().auth().oauth2(TestTokens.service(caller)).contentType(ContentType.JSON)
+                    .body(Map.of("userId", new ObjectId().toHexString(), "status", "away"))
+                    .post("/internal/presence")
+                    .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("caller_not_allowed"));
+        }
+    }
+
     @Test
     void invalidMessagesAreRejectedAndNothingIsStored() {
         TestUser ann = TestUser.create("ann");

@@ -84,7 +84,7 @@ class PresenceTest {
     }
 
     private static io.restassured.response.Response report(String userId, String status, String lastSeen) {
-        return Users.asAuthService().contentType(ContentType.JSON).body(Map.of("status", status, "lastSeen", lastSeen))
+        return Users.asChatService().contentType(ContentType.JSON).body(Map.of("status", status, "lastSeen", lastSeen))
                 .put("/internal/users/" + userId + "/presence");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -106,6 +107,26 @@ class SecurityTest {
 
         endpoint.call(Users.api(token))
                 .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+    }
+
+    /** A service credential opens only the internal endpoints that name its service (review L6). */
+    @Test
+    void anotherServicesCredentialIs403() {
+        String id = Users.newId();
+        Users.api(TestTokens.service("chat-service")).contentType(ContentType.JSON)
+                .body(Map.of("id", id, "username", Users.uniqueName("sec"), "email", Users.uniqueName("sec") + "@example.com"))
+                .post("/internal/users")
+                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("caller_not_allowed"));
+        Users.provision(id, Users.uniqueName("scoped"));
+        for (String caller : List.of("auth-service", "operator")) {
+            Users.api(TestTokens.service(caller)).contentType(ContentType.JSON)
+                    .body(Map.of("status", "offline", "lastSeen", Instant.now().toString()))
+                    .put("/internal/users/" + id + "/presence")
+                    .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("caller_not_allowed"));
+        }
+        Users.asChatService().contentType(ContentType.JSON)
+                .body(Map.of("status", "offline", "lastSeen", Instant.now().toString()))
+                .put("/internal/users/" + id + "/presence").then().statusCode(204);
     }
 
     private static void assertUnauthorized(Response response) {

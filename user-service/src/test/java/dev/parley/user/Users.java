@@ -57,6 +57,11 @@ final class Users {
         return api(TestTokens.service("auth-service"));
     }
 
+    /** chat-service, which reports presence. */
+    static RequestSpecification asChatService() {
+        return api(TestTokens.service("chat-service"));
+    }
+
     /** Creates a profile the way auth-service does at registration. */
     static JsonPath provision(String userId, String username) {
         return asAuthService().contentType(ContentType.JSON)

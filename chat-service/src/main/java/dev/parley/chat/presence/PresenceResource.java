@@ -17,6 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.parley.support.internal.CalledBy;
+
 
 /** Where user-service reports a status a user set over REST, to be broadcast as user:status. */
 @Path("/internal/presence")
@@ -39,13 +41,14 @@ public class PresenceResource {
 
     @POST
     @RolesAllowed("service")
+    @CalledBy("user-service")
     @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A user's status changed", description = "Service credential only (user-service).")
+    @Operation(summary = "A user's status changed", description = "user-service's service credential only.")
     @APIResponse(responseCode = "204", description = "Broadcast to the user's contacts")
     @APIResponse(responseCode = "400", description = "validation_failed")
     @APIResponse(responseCode = "401", description = "No or invalid token")
-    @APIResponse(responseCode = "403", description = "Not a service credential")
+    @APIResponse(responseCode = "403", description = "Not a service credential, or another service's (caller_not_allowed)")
     public void changed(@NotNull @Valid PresenceChange change) {
         presence.statusStored(change.userId(), change.status(), change.lastSeen());
     }

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.parley.support.internal.CalledBy;
 import dev.parley.user.profile.ProfileDtos.PresenceReport;
 import dev.parley.user.profile.ProfileDtos.ProfileSeed;
 import dev.parley.user.profile.ProfileDtos.ProfileView;
@@ -41,9 +42,10 @@ public class InternalUserResource {
 
     @POST
     @RolesAllowed("service")
+    @CalledBy("auth-service")
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Create a profile (idempotent)", description = "Only other Parley services (bearer service"
-            + " credential, role service); user tokens are refused. Creating an id that exists returns the stored"
+    @Operation(summary = "Create a profile (idempotent)", description = "Only auth-service (bearer service"
+            + " credential, role service, subject auth-service); user tokens and other services are refused. Creating an id that exists returns the stored"
             + " profile unchanged, so a retried call is safe.")
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
@@ -51,7 +53,7 @@ public class InternalUserResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
     @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
     @APIResponse(responseCode = "401", description = "No or invalid credential")
-    @APIResponse(responseCode = "403", description = "Not a service credential")
+    @APIResponse(responseCode = "403", description = "Not a service credential, or another service's (caller_not_allowed)")
     @APIResponse(responseCode = "409", description = "username_taken or email_taken by a profile with another id")
     public Response create(@NotNull @Valid ProfileSeed body) {
         ProfileService.Provisioned result = profiles.provision(body);
@@ -61,14 +63,15 @@ public class InternalUserResource {
     @PUT
     @Path("/{id}/presence")
     @RolesAllowed("service")
+    @CalledBy("chat-service")
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Record presence", description = "Only other Parley services (chat-service, which sees the"
-            + " sockets). Sets status and lastSeen; a report older than the stored lastSeen is ignored, so reports"
+    @Operation(summary = "Record presence", description = "Only chat-service, which sees the sockets (service"
+            + " credential with subject chat-service). Sets status and lastSeen; a report older than the stored lastSeen is ignored, so reports"
             + " that arrive out of order cannot leave a stale status.")
     @APIResponse(responseCode = "204", description = "Recorded (or ignored as stale)")
     @APIResponse(responseCode = "400", description = "Invalid field (validation_failed, malformed_body)")
     @APIResponse(responseCode = "401", description = "No or invalid credential")
-    @APIResponse(responseCode = "403", description = "Not a service credential")
+    @APIResponse(responseCode = "403", description = "Not a service credential, or another service's (caller_not_allowed)")
     @APIResponse(responseCode = "404", description = "user_not_found")
     public void presence(@PathParam("id") String id, @NotNull @Valid PresenceReport body) {
         profiles.recordPresence(id, body.status(), body.lastSeen());
