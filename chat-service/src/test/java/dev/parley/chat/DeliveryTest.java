@@ -324,6 +324,7 @@ class DeliveryTest {
         late.id = new ObjectId();
         late.chatId = chat;
         late.senderId = sender;
+        late.type = "text"; // the ciphertext is bound to the type too
         encryption.seal(late, "stamped early, stored late", null);
         store.database().getCollection("messages").insertOne(new Document("_id", late.id).append("chatId", chat)
                 .append("senderId", sender).append("type", "text").append("seq", seq).append("keyId", late.keyId)

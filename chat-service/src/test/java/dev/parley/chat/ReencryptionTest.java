@@ -58,7 +58,9 @@ class ReencryptionTest {
         api().auth().oauth2(TestTokens.service("operator")).post("/internal/messages/reencrypt").then().statusCode(200)
                 .body("reencrypted", equalTo(1)).body("unreadable", equalTo(0)).body("activeKey", equalTo("2026-02"));
 
-        assertEquals("2026-02", store.findRaw("messages", new Document("_id", old)).getString("keyId"));
+        Document resealed = store.findRaw("messages", new Document("_id", old));
+        assertEquals("2026-02", resealed.getString("keyId"));
+        assertEquals(24, resealed.get("nonce", org.bson.types.Binary.class).getData().length, "re-sealed under a per-message key");
         ann.api().get("/chat/" + chat).then().statusCode(200)
                 .body("messages.find { it.id == '" + old.toHexString() + "' }.content", equalTo("written before the rotation"));
         api().auth().oauth2(TestTokens.service("operator")).post("/internal/messages/reencrypt").then().statusCode(200)
@@ -71,14 +73,29 @@ class ReencryptionTest {
         long seq = store.database().getCollection("chats").findOneAndUpdate(new Document("_id", new ObjectId(chat)),
                 new Document("$inc", new Document("seq", 1L)), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
                 .getLong("seq");
+        // sealed as chat-service sealed every message before per-message keys: the key itself, a
+        // 12-byte nonce, bound to id, chat and sender (MessageCipher opens both forms)
         byte[] aad = (id.toHexString() + "|" + chat + "|" + sender).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        MessageCipher.Sealed sealed = new MessageCipher(Map.of("2026-01", OLD), null)
-                .seal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), aad);
+        MessageCipher.Sealed sealed = legacySeal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), aad);
         store.database().getCollection("messages").insertOne(new Document("_id", id).append("chatId", chat)
                 .append("senderId", sender).append("type", "text").append("keyId", sealed.keyId())
                 .append("nonce", new Binary(sealed.nonce())).append("ciphertext", new Binary(sealed.ciphertext()))
                 .append("timestamp", java.util.Date.from(Instant.now().minus(1, ChronoUnit.HOURS)))
                 .append("clientMessageId", "old-1").append("seq", seq));
         return id;
+    }
+
+    private static MessageCipher.Sealed legacySeal(byte[] plaintext, byte[] aad) {
+        try {
+            byte[] nonce = new byte[12];
+            new java.security.SecureRandom().nextBytes(nonce);
+            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(OLD), "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            gcm.updateAAD(aad);
+            return new MessageCipher.Sealed("2026-01", nonce, gcm.doFinal(plaintext));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -28,16 +28,36 @@ import org.jboss.logging.Logger;
 import dev.parley.chat.ChatConfig;
 
 /**
- * AES-256-GCM for message content at rest. Every encryption draws a fresh 96-bit nonce; the key
- * id is stored beside the ciphertext so keys can rotate; the associated data binds a ciphertext
- * to its message, chat and sender, so a ciphertext copied onto another record fails to open.
+ * AES-256-GCM for message content at rest. The key id is stored beside the ciphertext so keys can
+ * rotate; the associated data binds a ciphertext to its record (see {@code Message}), so a
+ * ciphertext copied onto another record, or a record relabelled, fails to open.
+ *
+ * <p><b>No nonce budget to run out of</b> (review L8): with one key and random 96-bit nonces, NIST
+ * SP 800-38D allows 2^32 encryptions per key (about 5 days at 10,000 messages a second). So each
+ * encryption draws 24 random bytes instead: the first 12 are a salt from which a key for this one
+ * message is derived (HKDF-SHA256-Expand of the configured key, info {@code "parley message v2"}
+ * || salt), the last 12 are the GCM nonce under that derived key. A nonce repeats only if 192
+ * random bits do, so no count, schedule or coordination between replicas is needed (the same
+ * construction as XAES-256-GCM). Ciphertexts sealed before this (12-byte nonces, the configured
+ * key itself) still open; key rotation re-seals them in the new form.
  */
 @Startup
 @ApplicationScoped
 public class MessageCipher {
 
     private static final Logger LOG = Logger.getLogger(MessageCipher.class);
+    /** GCM's own nonce: all of a legacy ciphertext's nonce, the second half of a derived-key one. */
     private static final int NONCE_BYTES = 12;
+    /** Salt (12) + GCM nonce (12): the stored nonce of a ciphertext under a per-message key. */
+    public static final int DERIVED_NONCE_BYTES = 24;
+    private static final byte[] DERIVATION_INFO = "parley message v2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final ThreadLocal<javax.crypto.Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return javax.crypto.Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
@@ -102,12 +122,18 @@ public class MessageCipher {
         return keys.keySet();
     }
 
+    /** True for a ciphertext under a per-message derived key (all new ones); false for a legacy one. */
+    public static boolean derived(Sealed sealed) {
+        return sealed.nonce() != null && sealed.nonce().length == DERIVED_NONCE_BYTES;
+    }
+
     public Sealed seal(byte[] plaintext, byte[] associatedData) {
-        byte[] nonce = new byte[NONCE_BYTES];
+        byte[] nonce = new byte[DERIVED_NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = CIPHERS.get();
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, messageKey(keys.get(activeKeyId), nonce),
+                    new GCMParameterSpec(TAG_BITS, nonce, NONCE_BYTES, NONCE_BYTES));
             cipher.updateAAD(associatedData);
             return new Sealed(activeKeyId, nonce, cipher.doFinal(plaintext));
         } catch (GeneralSecurityException e) {
@@ -120,12 +146,17 @@ public class MessageCipher {
         if (key == null) {
             throw new UnreadableContentException("Content is encrypted with an unknown key");
         }
-        if (sealed.nonce() == null || sealed.nonce().length != NONCE_BYTES || sealed.ciphertext() == null) {
+        byte[] nonce = sealed.nonce();
+        if (nonce == null || (nonce.length != NONCE_BYTES && nonce.length != DERIVED_NONCE_BYTES) || sealed.ciphertext() == null) {
             throw new UnreadableContentException("Content is damaged");
         }
         try {
             Cipher cipher = CIPHERS.get();
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce()));
+            if (nonce.length == DERIVED_NONCE_BYTES) {
+                cipher.init(Cipher.DECRYPT_MODE, messageKey(key, nonce), new GCMParameterSpec(TAG_BITS, nonce, NONCE_BYTES, NONCE_BYTES));
+            } else {
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            }
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed.ciphertext());
         } catch (AEADBadTagException e) {
@@ -133,6 +164,20 @@ public class MessageCipher {
         } catch (GeneralSecurityException e) {
             throw new UnreadableContentException("Content cannot be decrypted");
         }
+    }
+
+    /**
+     * The key of one message: HKDF-Expand (RFC 5869) with the configured key as the pseudorandom
+     * key (it is 32 uniformly random bytes already, so no extract step), info = "parley message v2"
+     * || salt, one block of HMAC-SHA256 = 32 bytes.
+     */
+    private static SecretKey messageKey(SecretKey configured, byte[] nonce) throws GeneralSecurityException {
+        javax.crypto.Mac mac = MACS.get();
+        mac.init(new SecretKeySpec(configured.getEncoded(), "HmacSHA256"));
+        mac.update(DERIVATION_INFO);
+        mac.update(nonce, 0, NONCE_BYTES);
+        mac.update((byte) 1);
+        return new SecretKeySpec(mac.doFinal(), "AES");
     }
 
     private static SecretKey decodeKey(String id, String base64) {

@@ -9,6 +9,7 @@ import org.bson.types.ObjectId;
 import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 
+import dev.parley.chat.crypto.MessageCipher;
 import dev.parley.chat.crypto.MessageCipher.Sealed;
 
 /**
@@ -51,9 +52,18 @@ public class Message extends PanacheMongoEntityBase {
         return id.toHexString();
     }
 
-    /** What the ciphertext is bound to: a copy on any other record fails to decrypt. */
+    /**
+     * What a new ciphertext is bound to: its record (id, chat, sender) and its type, so a copy on
+     * any other record, or the record relabelled (text as image), fails to decrypt.
+     */
     public byte[] associatedData() {
-        return (idHex() + "|" + chatId + "|" + senderId).getBytes(StandardCharsets.UTF_8);
+        return ("v2|" + idHex() + "|" + chatId + "|" + senderId + "|" + type).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What {@code sealed} is bound to: {@link #associatedData()}, or for a legacy ciphertext id, chat and sender only. */
+    public byte[] associatedData(Sealed sealed) {
+        return MessageCipher.derived(sealed) ? associatedData()
+                : (idHex() + "|" + chatId + "|" + senderId).getBytes(StandardCharsets.UTF_8);
     }
 
     public Sealed sealed() {

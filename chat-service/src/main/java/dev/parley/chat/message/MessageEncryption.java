@@ -14,7 +14,7 @@ import dev.parley.chat.message.MessageDtos.Attachment;
 
 /**
  * Where a message's content is encrypted and decrypted: AES-256-GCM by the {@link MessageCipher},
- * bound to the message's id, chat and sender. Text is sealed as its UTF-8 bytes; an image or file
+ * bound to the message's id, chat, sender and type. Text is sealed as its UTF-8 bytes; an image or file
  * as a small JSON document of URL and attachment data, so the file name is encrypted too.
  */
 @ApplicationScoped
@@ -57,7 +57,8 @@ public class MessageEncryption {
      * @throws UnreadableContentException when it fails its integrity check or cannot be parsed
      */
     public Content open(Message message) {
-        byte[] plaintext = cipher.open(message.sealed(), message.associatedData());
+        MessageCipher.Sealed sealed = message.sealed();
+        byte[] plaintext = cipher.open(sealed, message.associatedData(sealed));
         if ("text".equals(message.type)) {
             return new Content(new String(plaintext, StandardCharsets.UTF_8), null);
         }
@@ -65,13 +66,15 @@ public class MessageEncryption {
             AttachmentBody body = json.readValue(plaintext, AttachmentBody.class);
             return new Content(body.url(), new Attachment(body.name(), body.size(), body.mime()));
         } catch (IOException e) {
-            throw new UnreadableContentException("attachment body: " + e.getMessage());
+            // the parser's message would quote the decrypted bytes: content never reaches a log
+            throw new UnreadableContentException("attachment body is not valid (" + e.getClass().getSimpleName() + ")");
         }
     }
 
     /** Encrypts the content again under the active key (key rotation); the message is unchanged. */
     public MessageCipher.Sealed resealed(Message message) {
-        byte[] plaintext = cipher.open(message.sealed(), message.associatedData());
+        MessageCipher.Sealed sealed = message.sealed();
+        byte[] plaintext = cipher.open(sealed, message.associatedData(sealed));
         return cipher.seal(plaintext, message.associatedData());
     }
 

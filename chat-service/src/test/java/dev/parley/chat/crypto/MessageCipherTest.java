@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +30,35 @@ class MessageCipherTest {
     void roundTrip() {
         MessageCipher.Sealed sealed = cipher.seal(TEXT, AAD);
         assertEquals("k1", sealed.keyId());
-        assertEquals(12, sealed.nonce().length);
+        assertEquals(24, sealed.nonce().length); // 12 bytes of salt for the message's own key, then GCM's 12
+        assertTrue(MessageCipher.derived(sealed));
         assertArrayEquals(TEXT, cipher.open(sealed, AAD));
+    }
+
+    /** Sealed the way every ciphertext was before per-message keys: the configured key itself, a 12-byte nonce. */
+    @Test
+    void aLegacyCiphertextStillOpens() throws Exception {
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(OLD), "AES"), new GCMParameterSpec(128, nonce));
+        gcm.updateAAD(AAD);
+        MessageCipher.Sealed legacy = new MessageCipher.Sealed("k1", nonce, gcm.doFinal(TEXT));
+
+        assertFalse(MessageCipher.derived(legacy));
+        assertArrayEquals(TEXT, cipher.open(legacy, AAD));
+    }
+
+    @Test
+    void theSaltSelectsTheKey() {
+        MessageCipher.Sealed sealed = cipher.seal(TEXT, AAD);
+        byte[] nonce = sealed.nonce().clone();
+        nonce[0] ^= 1; // the salt half: another message key
+        assertThrows(MessageCipher.UnreadableContentException.class,
+                () -> cipher.open(new MessageCipher.Sealed("k1", nonce, sealed.ciphertext()), AAD));
+        byte[] shortNonce = java.util.Arrays.copyOf(sealed.nonce(), 16);
+        assertThrows(MessageCipher.UnreadableContentException.class,
+                () -> cipher.open(new MessageCipher.Sealed("k1", shortNonce, sealed.ciphertext()), AAD));
     }
 
     @Test
