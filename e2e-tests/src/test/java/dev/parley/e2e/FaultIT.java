@@ -80,6 +80,11 @@ class FaultIT {
      * replica phase are counted and printed but not failed; any other unanswered attempt fails.
      */
     private static final boolean TUNNEL_CLOSES = Boolean.getBoolean("parley.faults.expect-tunnel-close");
+    /**
+     * chat-service's presence lease here (production: 15 s), so that the presence checks take
+     * seconds: a killed replica's users must be offline, and back online, within two of them.
+     */
+    private static final Duration LEASE = setting("parley.faults.presence-lease", "4s");
 
     static {
         // the test runs the store: keep its per-connection lines off the console
@@ -100,7 +105,8 @@ class FaultIT {
         deleteTree(storeDir);
         redis = PrivateRedis.start(target.resolve("e2e-faults-redis.log"));
         store = PrivateStore.start(storeDir);
-        parley = Parley.start("faults", 700, 2, redis.uri(), store.uri());
+        parley = Parley.start("faults", 700, 2, redis.uri(), store.uri(),
+                java.util.Map.of("parley.chat.redis.presence-lease", "PT" + LEASE.toMillis() / 1000.0 + "S"));
         load = FaultLoad.start(parley, USERS, RATE, ACK_TIMEOUT);
         assertTrue(FaultLoad.awaitTrue(() -> load.clients.stream().allMatch(FaultClient::connected), Duration.ofSeconds(30)),
                 "every client connected");
@@ -139,15 +145,80 @@ class FaultIT {
         // its clients reconnect through the gateway, which now takes them to the other replica; it is
         // started again after REPLICA_DOWN (clients that moved stay where they are until they reconnect)
         Phase phase = load.begin("kill -9 chat-service-1, restart after " + human(REPLICA_DOWN));
+        // presence: a user whose only socket is on the replica that dies, watched by a contact
+        Presence absent = Presence.onReplica("chat-service-1");
         hold(PHASE);
         load.faultNow(phase);
         kill9("chat-service-1");
-        hold(REPLICA_DOWN);
+        long killed = System.nanoTime();
+        Duration offlineAfter = absent.awaitStatus("offline", LEASE.multipliedBy(2));
+        hold(REPLICA_DOWN.minusNanos(System.nanoTime() - killed));
         phase.startUpNumbered += restart("chat-service-1");
         load.recoveredNow(phase);
+        Duration onlineAfter = absent.reconnectThroughTheGateway().awaitStatus("online", LEASE.multipliedBy(2));
         hold(PHASE);
         load.drainAndCheck(phase, DRAIN, SETTLE);
-        assertPhase(phase, true, !TUNNEL_CLOSES);
+        notes.add(String.format(Locale.ROOT, "presence (lease %s): the killed replica's user shown offline after %s, online again"
+                + " %s after reconnecting", human(LEASE), show(offlineAfter), show(onlineAfter)));
+        assertAll("replica killed",
+                () -> assertPhase(phase, true, !TUNNEL_CLOSES),
+                () -> assertTrue(offlineAfter != null, "a user whose replica died is offline within two leases ("
+                        + human(LEASE.multipliedBy(2)) + ")"),
+                () -> assertTrue(onlineAfter != null, "and online again within two leases of reconnecting"));
+    }
+
+    private static String show(Duration d) {
+        return d == null ? "NEVER (within two leases)" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    /**
+     * A user with one socket straight to one chat-service replica (so it does not move when that
+     * replica dies), and a contact who reads their status through the gateway.
+     */
+    private static final class Presence {
+        final Parley.Account user;
+        final Parley.Account contact;
+        io.vertx.core.http.WebSocket socket;
+
+        private Presence(Parley.Account user, Parley.Account contact) {
+            this.user = user;
+            this.contact = contact;
+        }
+
+        static Presence onReplica(String replica) throws Exception {
+            Presence p = new Presence(parley.register("absent"), parley.register("watcher"));
+            parley.directChat(p.contact, p.user);
+            URI url = URI.create(service(replica).url());
+            p.socket = open(new io.vertx.core.http.WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                    .setURI("/ws?access_token=" + p.user.accessToken()));
+            assertTrue(p.awaitStatus("online", LEASE.multipliedBy(2)) != null, "online once its socket is open");
+            return p;
+        }
+
+        Presence reconnectThroughTheGateway() throws Exception {
+            URI url = URI.create(parley.stack.gatewayUrl());
+            socket = open(new io.vertx.core.http.WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                    .setURI("/ws").addHeader("Authorization", "Bearer " + parley.login(user.username()).accessToken()));
+            return this;
+        }
+
+        private static io.vertx.core.http.WebSocket open(io.vertx.core.http.WebSocketConnectOptions options) throws Exception {
+            return parley.vertx.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        /** How long until the contact sees {@code status} for the user (polled), or null if not within {@code limit}. */
+        Duration awaitStatus(String status, Duration limit) throws InterruptedException {
+            long start = System.nanoTime();
+            boolean seen = FaultLoad.awaitTrue(() -> {
+                try {
+                    return status.equals(parley.as(contact).get("/user/" + user.id()).then().extract().path("status"));
+                } catch (RuntimeException e) {
+                    return false; // the gateway or user-service answering badly for a moment
+                }
+            }, limit);
+            return seen ? Duration.ofNanos(System.nanoTime() - start) : null;
+        }
     }
 
     @Test

@@ -36,12 +36,19 @@ final class Parley implements AutoCloseable {
     /** The same, on a store the test runs itself ({@code mongoUri}; null = the stack's own embedded store). */
     static Parley start(String name, int portOffset, int chatReplicas, String redisUri, String mongoUri)
             throws IOException, InterruptedException {
+        return start(name, portOffset, chatReplicas, redisUri, mongoUri, Map.of());
+    }
+
+    /** The same, with {@code extra} settings given to every service. */
+    static Parley start(String name, int portOffset, int chatReplicas, String redisUri, String mongoUri, Map<String, String> extra)
+            throws IOException, InterruptedException {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path data = Path.of("target", "e2e-" + name).toAbsolutePath();
         deleteTree(data);
         // every test signs in from one address: lift the per-address sign-in limit (its own tests are in gateway)
-        Map<String, String> properties = Map.of("parley.gateway.rate-limit.sign-in-requests", "1000",
-                "parley.gateway.rate-limit.sign-in-burst", "1000");
+        Map<String, String> properties = new java.util.HashMap<>(Map.of("parley.gateway.rate-limit.sign-in-requests", "1000",
+                "parley.gateway.rate-limit.sign-in-burst", "1000"));
+        properties.putAll(extra);
         return new Parley(Stack.start(new Stack.Options(root, data, portOffset, mongoUri, chatReplicas, redisUri, properties)));
     }
 
