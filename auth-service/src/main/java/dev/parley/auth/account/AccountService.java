@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
@@ -35,6 +37,7 @@ public class AccountService {
     private final RefreshTokenStore refreshTokens;
     private final ProfileProvisioner profiles;
     private final SignInThrottle throttle;
+    private final MeterRegistry meters;
 
     /**
      * Runs between redeeming the presented token and issuing its successor: the window a
@@ -45,9 +48,10 @@ public class AccountService {
     };
 
     public AccountService(PasswordHasher passwords, AccessTokenIssuer accessTokens, RefreshTokenStore refreshTokens,
-            ProfileProvisioner profiles, SignInThrottle throttle) {
+            ProfileProvisioner profiles, SignInThrottle throttle, MeterRegistry meters) {
         this.passwords = passwords;
         this.throttle = throttle;
+        this.meters = meters;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.profiles = profiles;
@@ -77,6 +81,26 @@ public class AccountService {
     }
 
     public AuthResponse login(LoginRequest request) {
+        try {
+            AuthResponse signedIn = checkedLogin(request);
+            count("parley.auth.sign.ins", "ok");
+            return signedIn;
+        } catch (ProblemException e) {
+            count("parley.auth.sign.ins", switch (e.status()) {
+                case 401 -> "invalid";
+                case 429 -> "throttled";
+                default -> "refused";
+            });
+            throw e;
+        }
+    }
+
+    /** Outcomes of sign-ins and refreshes, for dashboards and alerts (a rise of "throttled" is guessing). */
+    private void count(String name, String outcome) {
+        meters.counter(name, "outcome", outcome).increment();
+    }
+
+    private AuthResponse checkedLogin(LoginRequest request) {
         boolean byUsername = request.username() != null && !request.username().isBlank();
         boolean byEmail = request.email() != null && !request.email().isBlank();
         if (byUsername == byEmail) {
@@ -106,8 +130,10 @@ public class AccountService {
     public AuthResponse refresh(String refreshToken) {
         Redemption redemption = refreshTokens.redeem(refreshToken);
         if (!(redemption instanceof Redemption.Redeemed redeemed)) {
+            count("parley.auth.refreshes", "invalid");
             throw invalidRefreshToken();
         }
+        count("parley.auth.refreshes", "ok");
         RefreshToken used = redeemed.token();
         Credential credential = Credential.findByUserId(used.userId);
         if (credential == null) {
