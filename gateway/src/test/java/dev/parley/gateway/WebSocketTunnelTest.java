@@ -315,6 +315,45 @@ class WebSocketTunnelTest {
         assertNull(forwarded.header("Upgrade"), "forwarded as a plain GET");
     }
 
+    @Test
+    void aCompressedFrameWithoutAgreedCompressionCloses1002() throws Exception {
+        // review M7: RSV1 (permessage-deflate) on a socket where none was negotiated never reaches an inflater
+        try (java.net.Socket raw = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+            raw.setSoTimeout(10_000);
+            OutputStream out = raw.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: " + gateway.getHost() + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate\r\n"
+                    + "Authorization: Bearer " + TestTokens.user(CAROL, "carol") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertFalse(head.toLowerCase().contains("sec-websocket-extensions"), head);
+            out.write(new byte[] {(byte) 0xC1, (byte) 0x85, 1, 2, 3, 4, 'a' ^ 1, 'b' ^ 2, 'c' ^ 3, 'd' ^ 4, 'e' ^ 1});
+            out.flush();
+            for (;;) { // server frames are unmasked and short here: welcome, then the close
+                int opcode = in.readUnsignedByte() & 0x0F;
+                byte[] payload = new byte[in.readUnsignedByte() & 0x7F];
+                in.readFully(payload);
+                if (opcode == 8) {
+                    assertEquals(1002, ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF));
+                    assertEquals("protocol_error", new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
+                    break;
+                }
+            }
+        }
+        assertEquals("protocol_error", upstreams.closeReasonFromClient(1002), "chat-service's side closed too");
+    }
+
+    private static String readHead(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        return head.toString();
+    }
+
     private boolean stalledFor(Duration duration) {
         long since = upstreams.floodStalledSince.get();
         return since != 0 && System.nanoTime() - since >= duration.toNanos();
