@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -20,6 +21,8 @@ public interface GatewayConfig {
     RateLimits rateLimit();
 
     WebSession webSession();
+
+    WebSockets websocket();
 
     /** Where requests go. Each service is a comma-separated list of base URLs, balanced round-robin. */
     interface Upstreams {
@@ -47,6 +50,7 @@ public interface GatewayConfig {
         /**
          * WebSockets tunnelled to one chat-service instance. Each holds its own upstream connection for
          * its whole life, so they have a client and a limit of their own, apart from the HTTP pool.
+         * An upgrade beyond it waits for a free connection for up to {@link #connectTimeout()}.
          */
         @WithDefault("50000")
         int maxWebsockets();
@@ -109,5 +113,34 @@ public interface GatewayConfig {
          */
         @WithDefault("P30D")
         Duration cookieMaxAge();
+    }
+
+    /** The WebSocket tunnel ({@code /ws}, see WebSocketTunnel). */
+    interface WebSockets {
+        /**
+         * Largest message a client may send, in one frame or spread over continuation frames. A
+         * larger one closes the client's socket with 1009 {@code message_too_big}, and the
+         * chat-service side with it. Keep it equal to chat-service's
+         * {@code quarkus.websockets-next.server.max-message-size}.
+         */
+        @WithDefault("64K")
+        MemorySize maxMessageSize();
+
+        /**
+         * Bytes the gateway queues for one side of one socket. When the queue is this full the
+         * gateway stops reading the other side until it has drained by half, so TCP pushes back on
+         * the sender: a client that does not read slows chat-service's writes to it, never the
+         * gateway's memory.
+         */
+        @WithDefault("256K")
+        MemorySize writeQueueMaxSize();
+
+        /**
+         * Open sockets one user (the token's {@code sub}) may hold at this gateway instance. One more
+         * is refused with 429 {@code too_many_sockets} before chat-service is contacted; a closed
+         * socket frees its slot.
+         */
+        @WithDefault("10")
+        int maxSocketsPerUser();
     }
 }

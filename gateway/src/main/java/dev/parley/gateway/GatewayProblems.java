@@ -87,6 +87,29 @@ public class GatewayProblems {
         return Problem.of(429, "rate_limited", "Too many requests", "Slow down; see Retry-After");
     }
 
+    public static Problem tooManySockets(int limit) {
+        return Problem.of(429, "too_many_sockets", "Too many sockets",
+                "A user may hold " + limit + " sockets at once; close one first");
+    }
+
+    /**
+     * chat-service refused a WebSocket upgrade without a problem body of its own: its status, said
+     * as a problem (a 5xx there means it cannot take the socket now).
+     */
+    public static Problem upgradeRefused(int status, String service) {
+        if (status == 401) {
+            return unauthorized();
+        }
+        if (status == 403) {
+            return Problem.of(403, "forbidden", "Not allowed", service + " refused this socket");
+        }
+        if (status >= 400 && status < 500) {
+            return Problem.of(status, "upgrade_refused", "WebSocket refused",
+                    service + " refused the upgrade (or took none of the subprotocols offered)");
+        }
+        return upstreamUnavailable(service);
+    }
+
     public static Problem upstreamUnavailable(String service) {
         return Problem.of(503, "upstream_unavailable", "Service unavailable", service + " is not reachable; try again shortly");
     }

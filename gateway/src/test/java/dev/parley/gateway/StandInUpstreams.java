@@ -12,18 +12,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.impl.WebSocketInternal;
 
 /**
  * Real HTTP servers standing in for auth-, user- and chat-service on free loopback ports. Each
  * records what it receives and answers with what it saw ({@code /hang} is never answered);
- * chat-service also serves a WebSocket echo at {@code /ws}. auth-service's sign-in answers also
+ * chat-service also serves a WebSocket echo at {@code /ws} (see {@link #echo} for what it does on command). auth-service's sign-in answers also
  * carry tokens ({@code refreshToken} is {@code rt-} and a counter), and a refresh of the token
  * {@value #REVOKED} is a 401 problem, as auth-service answers a spent one.
  *
@@ -54,6 +60,26 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         final BlockingQueue<Received> upgrades = new LinkedBlockingQueue<>();
         final BlockingQueue<Integer> closesFromClient = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> closeReasonsFromClient = new LinkedBlockingQueue<>();
+        /** The running flood (see {@link StandInUpstreams#echo}): bytes written so far. */
+        final AtomicLong floodWritten = new AtomicLong();
+        /** When the flood's current wait for its write queue to drain began (nanoTime), 0 while it writes. */
+        final AtomicLong floodStalledSince = new AtomicLong();
+
+        /**
+         * The reason of the next close with this code that chat-service saw; closes with other codes
+         * (a socket an earlier test closed at its end may arrive late) are passed over.
+         */
+        public String closeReasonFromClient(int code) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                String close = closeReasonsFromClient.poll(100, TimeUnit.MILLISECONDS);
+                if (close != null && close.startsWith(code + ":")) {
+                    return close.substring(close.indexOf(':') + 1);
+                }
+            }
+            throw new AssertionError("chat-service saw no WebSocket close with " + code);
+        }
 
         /** The next request an upstream received; fails after 10 s. */
         public Received next() throws InterruptedException {
@@ -90,6 +116,9 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
             received.clear();
             upgrades.clear();
             closesFromClient.clear();
+            closeReasonsFromClient.clear();
+            floodWritten.set(0);
+            floodStalledSince.set(0);
         }
     }
 
@@ -135,7 +164,8 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
     }
 
     private int serve(String upstream, String instance) {
-        HttpServer server = vertx.createHttpServer();
+        // chat-service's stand-in speaks one subprotocol, to show an offered one crosses the gateway
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setWebSocketSubProtocols(List.of("parley.v1")));
         if (upstream.equals("chat")) {
             server.webSocketHandler(this::echo);
         }
@@ -177,10 +207,23 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         return server.actualPort();
     }
 
-    /** Greets, echoes text frames, closes with 4001 on "bye", and records how the client closed. */
+    /**
+     * Greets, echoes text frames and records how the client closed. Commands: "bye" closes with
+     * 4001; "close:CODE:REASON" closes with that; "reset" drops the connection with a TCP reset (no
+     * close frame, as when a replica is killed); "ping" sends a ping "hb"; "flood:N" writes N frames
+     * of {@value #FLOOD_FRAME_BYTES} bytes, each starting with its number ("000042:"), then
+     * "flood-done", always waiting for its write queue to drain when full (as a well-behaved
+     * server does), and tells the handle how much it wrote and whether it is waiting. An upgrade
+     * with {@code refuse=STATUS} in its query is rejected with that status.
+     */
     private void echo(ServerWebSocket ws) {
         if (!ws.path().equals("/ws")) {
             ws.reject(404);
+            return;
+        }
+        String query = ws.query() == null ? "" : ws.query();
+        if (query.startsWith("refuse=")) {
+            ws.reject(Integer.parseInt(query.substring("refuse=".length())));
             return;
         }
         handle.upgrades.add(new Received("chat", "GET", ws.uri(), MultiMap.caseInsensitiveMultiMap().addAll(ws.headers()), "",
@@ -189,6 +232,18 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         ws.textMessageHandler(message -> {
             if (message.equals("bye")) {
                 ws.close((short) 4001, "bye");
+            } else if (message.startsWith("close:")) {
+                String[] parts = message.split(":", 3);
+                ws.close(Short.parseShort(parts[1]), parts[2]);
+            } else if (message.equals("reset")) {
+                Channel channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
+                channel.config().setOption(ChannelOption.SO_LINGER, 0); // a close now sends RST
+                // from the pipeline's head: past Vert.x, which would send a close frame first
+                channel.pipeline().firstContext().close();
+            } else if (message.equals("ping")) {
+                ws.writePing(Buffer.buffer("hb"));
+            } else if (message.startsWith("flood:")) {
+                flood(ws, 0, Integer.parseInt(message.substring("flood:".length())));
             } else {
                 ws.writeTextMessage("echo:" + message);
             }
@@ -196,8 +251,35 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         ws.closeHandler(v -> {
             if (ws.closeStatusCode() != null && ws.closeStatusCode() != 4001) {
                 handle.closesFromClient.add((int) ws.closeStatusCode());
+                handle.closeReasonsFromClient.add(ws.closeStatusCode() + ":" + (ws.closeReason() == null ? "" : ws.closeReason()));
             }
         });
+    }
+
+    static final int FLOOD_FRAME_BYTES = 60 * 1024;
+
+    private void flood(ServerWebSocket ws, int from, int total) {
+        int next = from;
+        while (next < total) {
+            if (ws.isClosed()) {
+                return;
+            }
+            if (ws.writeQueueFull()) {
+                handle.floodStalledSince.set(System.nanoTime());
+                int resumeAt = next;
+                ws.drainHandler(v -> {
+                    ws.drainHandler(null); // once: a later drain must not start this part over
+                    handle.floodStalledSince.set(0);
+                    flood(ws, resumeAt, total);
+                });
+                return;
+            }
+            String number = String.format("%06d:", next);
+            ws.writeTextMessage(number + "x".repeat(FLOOD_FRAME_BYTES - number.length()));
+            handle.floodWritten.addAndGet(FLOOD_FRAME_BYTES);
+            next++;
+        }
+        ws.writeTextMessage("flood-done");
     }
 
     /** A port nothing listens on (bound, then released). */

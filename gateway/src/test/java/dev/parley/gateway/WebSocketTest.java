@@ -105,9 +105,9 @@ class WebSocketTest {
     void manyMoreSocketsThanTheHttpPoolHoldsAreTunnelledAndHttpStillWorks() throws Exception {
         // the test profile's HTTP pool is 4 connections per instance; sockets must not depend on it
         java.util.List<Conversation> open = new java.util.ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            open.add(open(options("/ws").addHeader("Authorization", "Bearer " + TestTokens.user(Client.ALICE, "alice"))
-                    .setAllowOriginHeader(false)));
+        for (int i = 0; i < 12; i++) { // two users: each may hold 10 (WebSocketTunnelTest)
+            String token = i % 2 == 0 ? TestTokens.user(Client.ALICE, "alice") : TestTokens.user(Client.BOB, "bob");
+            open.add(open(options("/ws").addHeader("Authorization", "Bearer " + token).setAllowOriginHeader(false)));
         }
         for (Conversation c : open) {
             assertEquals("welcome", c.nextFrame());

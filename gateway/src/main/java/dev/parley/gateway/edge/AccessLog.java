@@ -28,6 +28,8 @@ public class AccessLog {
     public static final String ROUTE = "parley.route";
     static final String OTHER = "other";
     private static final String LOGGED = "parley.logged";
+    /** Upgrade headers elsewhere are not a socket (REST routes forward such a request as plain HTTP). */
+    private static final String WEBSOCKET_PATH = "/ws";
 
     private static final Logger LOG = Logger.getLogger("dev.parley.gateway.access");
     /** Connects and rejections here, disconnects in the tunnel: one line each, never a frame's content. */
@@ -58,7 +60,7 @@ public class AccessLog {
         String user = Objects.requireNonNullElse(CallerId.of(ctx), "-");
         LOG.infof("%s %s %d %dms user=%s rid=%s", ctx.request().method(), loggablePath(ctx), status,
                 TimeUnit.NANOSECONDS.toMillis(nanos), user, requestId);
-        if (WebSocketUpgrade.requested(ctx.request())) {
+        if (WebSocketUpgrade.requested(ctx.request()) && WEBSOCKET_PATH.equals(ctx.request().path())) {
             String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
             if (status == 101) {
                 WEBSOCKET_LOG.infof("websocket opened user=%s origin=%s rid=%s", user, origin, requestId);

@@ -10,6 +10,7 @@ import dev.parley.gateway.GatewayProblems;
 import dev.parley.gateway.WebSocketUpgrade;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +25,8 @@ public class EdgeFilter {
 
     /** Quarkus filters run in descending priority; authentication is 200 and authorization 100. */
     static final int PRIORITY = 1000;
+    /** RoutingContext key: what a response head gets from the edge, kept for {@link #beforeHandshake}. */
+    private static final String HEAD = "parley.edge.head";
 
     private final CorsPolicy cors;
     private final AccessLog accessLog;
@@ -53,7 +56,7 @@ public class EdgeFilter {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         boolean originAllowed = origin != null && cors.allows(origin, request);
         boolean preflight = CorsPolicy.isPreflight(request);
-        ctx.addHeadersEndHandler(v -> {
+        Handler<Void> head = v -> {
             MultiMap headers = ctx.response().headers();
             SecurityHeaders.apply(headers);
             if (ctx.get(AccessLog.ROUTE) == null && SecurityHeaders.isPage(request, ctx.response().getStatusCode(), headers)) {
@@ -66,7 +69,9 @@ public class EdgeFilter {
             if (ctx.response().getStatusCode() == 101) {
                 accessLog.record(ctx, start, requestId); // an upgraded response never "ends"
             }
-        });
+        };
+        ctx.put(HEAD, head);
+        ctx.addHeadersEndHandler(head);
         ctx.addEndHandler(ignored -> accessLog.record(ctx, start, requestId));
 
         if (preflight) {
@@ -88,6 +93,18 @@ public class EdgeFilter {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * Gives a WebSocket handshake (101) the headers every response gets, and logs it. Netty writes
+     * that response itself from {@code response().headers()}, so Vert.x never signals its head.
+     */
+    public static void beforeHandshake(RoutingContext ctx) {
+        ctx.response().setStatusCode(101);
+        Handler<Void> head = ctx.get(HEAD);
+        if (head != null) {
+            head.handle(null);
+        }
     }
 
     private static long declaredLength(HttpServerRequest request) {

@@ -24,6 +24,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -41,9 +44,11 @@ import io.vertx.core.net.SocketAddress;
 public class UpstreamInstances {
 
     private static final Logger LOG = Logger.getLogger(UpstreamInstances.class);
+    /** The largest frame chat-service sends: its Vert.x default, which it does not change. */
+    static final int CHAT_FRAME_BYTES = 65536;
 
     private final HttpClient client;
-    private final HttpClient tunnels;
+    private final WebSocketClient tunnels;
     private final GatewayConfig.Upstreams config;
     private final Map<Upstream, List<Instance>> instances = new EnumMap<>(Upstream.class);
     private final Map<Upstream, AtomicInteger> turns = new EnumMap<>(Upstream.class);
@@ -54,10 +59,14 @@ public class UpstreamInstances {
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
                 .setMaxPoolSize(this.config.maxConnections())
                 .setKeepAlive(true));
-        this.tunnels = vertx.createHttpClient(new HttpClientOptions()
+        this.tunnels = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
-                .setMaxPoolSize(this.config.maxWebsockets())
-                .setKeepAlive(true)); // keep-alive: a "Connection: close" request cannot be upgraded
+                .setMaxConnections(this.config.maxWebsockets())
+                // chat-service's Vert.x sends frames of at most 64 KiB (a longer message is split)
+                .setMaxFrameSize(CHAT_FRAME_BYTES)
+                // never offered (M7): see WebSocketServerOptions for why the gateway has no compression
+                .setTryUsePerMessageCompression(false)
+                .setTryUsePerFrameCompression(false));
         for (Upstream upstream : Upstream.values()) {
             List<Instance> list = new ArrayList<>();
             for (String base : upstream.configured(this.config)) {
@@ -91,8 +100,21 @@ public class UpstreamInstances {
     }
 
     /** The client WebSocket tunnels use: one long-lived connection each, never taken from the HTTP pool. */
-    public HttpClient tunnelClient() {
+    public WebSocketClient tunnelClient() {
         return tunnels;
+    }
+
+    /**
+     * A WebSocket upgrade to this instance, bounded by the connect time-out and, for the handshake
+     * itself, the response time-out; frames afterwards are not bounded by either.
+     */
+    public WebSocketConnectOptions webSocketOptions(Instance instance) {
+        return new WebSocketConnectOptions()
+                .setHost(instance.base().getHost())
+                .setPort(instance.address().port())
+                .setSsl("https".equals(instance.base().getScheme()))
+                .setConnectTimeout(config.connectTimeout().toMillis())
+                .setTimeout(config.responseTimeout().toMillis());
     }
 
     /** A request to this instance, bounded by the configured connect and response time-outs. */

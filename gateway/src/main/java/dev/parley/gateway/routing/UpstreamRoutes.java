@@ -31,6 +31,7 @@ import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyResponse;
 
 /**
@@ -49,6 +50,7 @@ public class UpstreamRoutes {
     private static final Logger LOG = Logger.getLogger(UpstreamRoutes.class);
     private static final String INSTANCE = "parley.instance";
     private static final String CONNECTED = "parley.connected";
+    private static final ProxyOptions REST_ONLY = new ProxyOptions().setSupportWebSocket(false);
 
     private final UpstreamInstances instances;
     private final WebSocketTunnel tunnel;
@@ -110,7 +112,9 @@ public class UpstreamRoutes {
         Buffer readBody = webSession == null ? sentBody : browserSession.requestBody(webSession, sentBody);
         List<UpstreamInstances.Instance> turn = instances.rotation(upstream);
 
-        HttpProxy proxy = HttpProxy.reverseProxy(instances.client());
+        // never an upgrade here (review L1): the proxy's upgrade path skips the interceptors below, so
+        // an Upgrade header on a REST route is dropped (hop-by-hop) and the request goes on as plain HTTP
+        HttpProxy proxy = HttpProxy.reverseProxy(REST_ONLY, instances.client());
         proxy.origin(pc -> {
             UpstreamInstances.Instance instance = pc.get(INSTANCE, UpstreamInstances.Instance.class);
             return instances.client().request(instances.options(instance)).onSuccess(r -> pc.set(CONNECTED, Boolean.TRUE));
