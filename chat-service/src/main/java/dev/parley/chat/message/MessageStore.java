@@ -47,6 +47,7 @@ public class MessageStore {
     private static final Document OLDEST_FIRST = new Document("timestamp", 1).append("_id", 1);
     private static final Document BY_SEQ = new Document("seq", 1);
     private static final Document BY_SEQ_DESC = new Document("seq", -1);
+    private static final Document PING = new Document("ping", 1);
 
     /** What became of each message of a batch insert. */
     public enum Outcome { STORED, DUPLICATE, FAILED }
@@ -86,6 +87,11 @@ public class MessageStore {
             });
         }
         return outcomes;
+    }
+
+    /** Asks the store for a {@code ping}: throws when it cannot be reached (readiness, {@link StoreReadiness}). */
+    public void ping() {
+        Message.mongoDatabase().runCommand(PING);
     }
 
     /** The message stored first with the same chat, sender and clientMessageId, or null. */

@@ -6,12 +6,26 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    private final long retryAfterSeconds;
 
     public ProblemException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, 0);
+    }
+
+    private ProblemException(int status, String code, String title, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /**
+     * A 503 the client should retry: the service sheds load or a dependency is down. REST answers
+     * carry {@code Retry-After} with the seconds given (at least 1).
+     */
+    public static ProblemException unavailable(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(503, code, "Service unavailable", detail, Math.max(1, retryAfterSeconds));
     }
 
     public static ProblemException badRequest(String code, String detail) {
@@ -36,6 +50,11 @@ public class ProblemException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 when the answer carries none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Problem toProblem() {
