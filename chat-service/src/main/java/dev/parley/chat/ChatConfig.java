@@ -147,5 +147,9 @@ public interface ChatConfig {
         /** How long readiness reuses a ping's answer, so frequent probes do not hammer the store. */
         @WithDefault("PT1.5S")
         Duration pingCacheFor();
+
+        /** How long start-up waits for the store to answer before it fails (and the pod restarts). */
+        @WithDefault("PT60S")
+        Duration startUpWait();
     }
 }
