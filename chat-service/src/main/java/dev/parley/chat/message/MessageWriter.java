@@ -50,8 +50,9 @@ public class MessageWriter {
 
     /**
      * Heap a queued send holds besides its content: the message (ids, strings, nonce, timestamp),
-     * the request it came from, its futures and callbacks, the queue node. Estimated from their
-     * fields and checked once against the heap (MessageWriterCostTest); rounded up.
+     * the request it came from, its futures and callbacks, the queue node. Measured once (50,000 of
+     * those with empty content, heap after GC: 656 bytes each); more than twice that leaves room
+     * for what the measurement left out (the sender's and the socket's callbacks, the frame).
      */
     static final int OVERHEAD_BYTES = 1536;
 
