@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -28,6 +29,8 @@ public interface ChatConfig {
 
     Redis redis();
 
+    Store store();
+
     interface Writer {
         /** Most messages in one bulk insert. */
         @WithDefault("256")
@@ -36,6 +39,23 @@ public interface ChatConfig {
         /** Messages waiting for the store before sends are refused as overloaded. */
         @WithDefault("50000")
         int maxQueued();
+
+        /**
+         * Heap that messages waiting for the store may hold before sends are refused as
+         * {@code overloaded}: each costs about twice its ciphertext (the sealed copy and the content
+         * kept for the answer) plus a fixed overhead (docs/reliability.md). Keep it about an eighth
+         * of the heap; a batch being written still counts until it completes.
+         */
+        @WithDefault("32M")
+        MemorySize maxQueuedBytes();
+
+        /**
+         * Longest a send may wait in the queue for its batch to start; one that waited longer is not
+         * written and answers {@code overloaded} (no number taken, so a retry with the same
+         * clientMessageId is clean).
+         */
+        @WithDefault("PT2S")
+        Duration sendBudget();
     }
 
     interface Socket {
@@ -109,5 +129,27 @@ public interface ChatConfig {
          */
         @WithDefault("PT15S")
         Duration presenceLease();
+    }
+
+    interface Store {
+        /**
+         * After a batch failed because the store is unreachable, sends are refused at once with
+         * {@code store_unavailable} for this long; the first batch after it re-tests the store.
+         * Also the {@code Retry-After} of that answer (rounded up to whole seconds).
+         */
+        @WithDefault("PT1S")
+        Duration probeInterval();
+
+        /** How long readiness waits for the store's answer to a ping before it reports DOWN. */
+        @WithDefault("PT0.5S")
+        Duration pingTimeout();
+
+        /** How long readiness reuses a ping's answer, so frequent probes do not hammer the store. */
+        @WithDefault("PT1.5S")
+        Duration pingCacheFor();
+
+        /** How long start-up waits for the store to answer before it fails (and the pod restarts). */
+        @WithDefault("PT60S")
+        Duration startUpWait();
     }
 }

@@ -13,7 +13,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -34,6 +36,9 @@ import dev.parley.chat.inbox.InboxDtos.ChatView;
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = "No or invalid access token")
 @APIResponse(responseCode = "403", description = "Not a user token")
+@APIResponse(responseCode = "503", description = "store_unavailable: the store cannot be reached; retry after Retry-After seconds",
+        headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying",
+                schema = @Schema(type = SchemaType.INTEGER)))
 public class InboxResource {
 
     private final Inbox inbox;

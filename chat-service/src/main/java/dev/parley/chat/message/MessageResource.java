@@ -51,6 +51,11 @@ import dev.parley.chat.message.MessageDtos.SendMessage;
         + " (not_your_message), or not a user token")
 @APIResponse(responseCode = "404", description = "chat_not_found or message_not_found")
 @APIResponse(responseCode = "400", description = "validation_failed, invalid_cursor")
+@APIResponse(responseCode = "503", description = "store_unavailable: the message store cannot be reached; overloaded (sends"
+        + " only): too many messages are waiting for the store. Nothing was stored: retry after Retry-After seconds"
+        + " (a send with the same clientMessageId)",
+        headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying",
+                schema = @Schema(type = SchemaType.INTEGER)))
 public class MessageResource {
 
     private final MessageSender sender;

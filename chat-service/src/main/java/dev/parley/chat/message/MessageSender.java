@@ -18,6 +18,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
+import dev.parley.chat.StoreAvailability;
 import dev.parley.chat.conversation.Chat;
 import dev.parley.chat.conversation.ChatDirectory;
 import dev.parley.chat.conversation.ChatDirectory.Members;
@@ -40,9 +41,10 @@ public class MessageSender {
     private final MessageViewer viewer;
     private final MessageWriter writer;
     private final MessageEvents events;
+    private final StoreAvailability availability;
 
     public MessageSender(MessageRules rules, ChatDirectory directory, ChatService chats, MessageEncryption encryption,
-            MessageViewer viewer, MessageWriter writer, MessageEvents events) {
+            MessageViewer viewer, MessageWriter writer, MessageEvents events, StoreAvailability availability) {
         this.rules = rules;
         this.directory = directory;
         this.chats = chats;
@@ -50,6 +52,7 @@ public class MessageSender {
         this.viewer = viewer;
         this.writer = writer;
         this.events = events;
+        this.availability = availability;
     }
 
     /**
@@ -66,17 +69,20 @@ public class MessageSender {
      * {@link #send} as a plain completion stage, for the WebSocket's hot path: every Mutiny
      * operator captures and restores the caller's context, a stage does not (docs/benchmarks.md
      * has what that cost). Failures are {@link ProblemException}s, possibly wrapped in a
-     * {@link CompletionException}.
+     * {@link CompletionException}. While the store is known to be down the send is refused at once
+     * with {@code store_unavailable}; a full writer answers {@code overloaded} (both 503, retryable).
      */
     public CompletionStage<Sent> sendStage(String senderId, SendMessage request, String senderConnection) {
         try {
             rules.checkSend(request);
+            availability.checkAccepting();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         Members cached = request.chatId() == null ? null : directory.cached(request.chatId());
         CompletionStage<Members> members = cached != null ? CompletableFuture.completedFuture(cached)
-                : CompletableFuture.supplyAsync(() -> resolveChat(senderId, request), Infrastructure.getDefaultWorkerPool());
+                : CompletableFuture.supplyAsync(() -> resolveChatOrUnavailable(senderId, request),
+                        Infrastructure.getDefaultWorkerPool());
         return members.thenCompose(chat -> store(senderId, request, chat, senderConnection));
     }
 
@@ -127,6 +133,19 @@ public class MessageSender {
         // storing the message and telling them (clients de-duplicate by id)
         events.created(chat, sent, senderConnection);
         return sent;
+    }
+
+    /** {@link #resolveChat}, with a store outage as the same {@code store_unavailable} the writer answers. */
+    private Members resolveChatOrUnavailable(String senderId, SendMessage request) {
+        try {
+            return resolveChat(senderId, request);
+        } catch (RuntimeException e) {
+            if (StoreAvailability.isOutage(e)) {
+                availability.failed(e);
+                throw availability.unavailable();
+            }
+            throw e;
+        }
     }
 
     private Members resolveChat(String senderId, SendMessage request) {

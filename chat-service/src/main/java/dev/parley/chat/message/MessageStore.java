@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -36,6 +37,9 @@ import com.mongodb.client.model.Updates;
 
 import io.quarkus.runtime.StartupEvent;
 
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.StoreAvailability;
+
 import dev.parley.chat.crypto.MessageCipher.Sealed;
 
 /** The one place that reads and writes the {@code messages} collection, and creates its indexes. */
@@ -47,9 +51,39 @@ public class MessageStore {
     private static final Document OLDEST_FIRST = new Document("timestamp", 1).append("_id", 1);
     private static final Document BY_SEQ = new Document("seq", 1);
     private static final Document BY_SEQ_DESC = new Document("seq", -1);
+    private static final Document PING = new Document("ping", 1);
 
     /** What became of each message of a batch insert. */
     public enum Outcome { STORED, DUPLICATE, FAILED }
+
+    private final ChatConfig config;
+
+    public MessageStore(ChatConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Before anything at start-up touches the store (the numbering at priority 10, the indexes):
+     * waits for it to answer, up to {@code parley.chat.store.start-up-wait}. A request gets only
+     * the 0.8 s server selection, less than a store, or this JVM's driver on a busy node, may take
+     * to be found at first; without this wait such a start fails (seen with two replicas booting at
+     * once on two cores).
+     */
+    void awaitStore(@Observes @Priority(1) StartupEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + config.store().startUpWait().toNanos();
+        while (true) {
+            try {
+                ping();
+                return;
+            } catch (RuntimeException e) {
+                if (!StoreAvailability.isOutage(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LOG.infof("Waiting for the store (%s)", e.getClass().getSimpleName());
+                Thread.sleep(200); // a refused connection fails at once: do not spin on it
+            }
+        }
+    }
 
     void createIndexes(@Observes StartupEvent event) {
         var messages = Message.mongoCollection();
@@ -86,6 +120,11 @@ public class MessageStore {
             });
         }
         return outcomes;
+    }
+
+    /** Asks the store for a {@code ping}: throws when it cannot be reached (readiness, {@link StoreReadiness}). */
+    public void ping() {
+        Message.mongoDatabase().runCommand(PING);
     }
 
     /** The message stored first with the same chat, sender and clientMessageId, or null. */

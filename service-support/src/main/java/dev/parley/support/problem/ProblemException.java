@@ -26,6 +26,14 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(429, code, "Too many requests", detail, Math.max(1, retryAfterSeconds));
     }
 
+    /**
+     * A 503 the client should retry: the service sheds load or a dependency is down. REST answers
+     * carry {@code Retry-After} with the seconds given (at least 1).
+     */
+    public static ProblemException unavailable(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(503, code, "Service unavailable", detail, Math.max(1, retryAfterSeconds));
+    }
+
     public static ProblemException badRequest(String code, String detail) {
         return new ProblemException(400, code, "Request is invalid", detail);
     }

@@ -40,7 +40,7 @@ public class ProblemMapper {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         if (e.retryAfterSeconds() > 0) {
-            response.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return response.build();
     }
