@@ -108,6 +108,9 @@ public class UpstreamRoutes {
         BrowserSession.Exchange webSession = browserSession.exchange(ctx);
         Buffer sentBody = ctx.body().available() ? ctx.body().buffer() : null;
         Buffer readBody = webSession == null ? sentBody : browserSession.requestBody(webSession, sentBody);
+        // An HTTP/2 request without a body (a GET, most DELETEs) has ended by now: pausing it, as the
+        // proxy does to stream a body, throws "Request has already been read" (issue 15).
+        boolean nothingToStream = readBody == null && request.isEnded();
         List<UpstreamInstances.Instance> turn = instances.rotation(upstream);
 
         HttpProxy proxy = HttpProxy.reverseProxy(instances.client());
@@ -121,6 +124,8 @@ public class UpstreamRoutes {
                 pc.request().setURI(uri);
                 if (readBody != null) {
                     pc.request().setBody(Body.body(readBody));
+                } else if (nothingToStream) {
+                    pc.request().setBody(null); // the proxy's "no body": the upstream request ends with its head
                 }
                 if (readBody != sentBody) {
                     pc.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -131,7 +136,7 @@ public class UpstreamRoutes {
         if (webSession != null) {
             proxy.addInterceptor(browserSession.answers(webSession));
         }
-        proxy.handle(readBody == null ? request : RequestViews.bodyAlreadyRead(request));
+        proxy.handle(readBody == null && !nothingToStream ? request : RequestViews.bodyAlreadyRead(request));
     }
 
     /** Tries the instances in turn while none of them has been sent anything (breaker open, connection refused). */
