@@ -51,7 +51,7 @@ public interface GatewayConfig {
         @WithDefault("50000")
         int maxWebsockets();
 
-        /** Budget of a readiness probe of one instance. */
+        /** Budget of a health probe of one instance ({@code upstreams} group), and of the key-set fetch of readiness. */
         @WithDefault("PT1S")
         Duration probeTimeout();
     }

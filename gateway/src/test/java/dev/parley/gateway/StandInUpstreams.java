@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.parley.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -30,6 +31,10 @@ import io.vertx.core.json.JsonObject;
  * <p>Init args, each a comma-separated list of upstreams: {@code down} configures them at a
  * closed port only; {@code half-down} at a closed port and then one live instance; {@code pairs}
  * at two live instances ("user-1", "user-2"). {@code response-timeout} sets the gateway's.
+ * {@code keys-from-auth=true} makes auth-service's {@code /auth/jwks} the gateway's key set, as in
+ * production: the test keys of {@link TestTokens}, with {@code Cache-Control: max-age=1} so the
+ * gateway's copy expires within a second; {@link Handle#stopAuth} then takes auth-service down, the
+ * way {@code auth-outage} says ({@code answers-503}, the default, or {@code refuses-connections}).
  */
 public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -49,8 +54,19 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** How auth-service goes down: answering 503 to everything, or no longer accepting connections. */
+    public enum Outage {
+        ANSWERS_503, REFUSES_CONNECTIONS
+    }
+
     /** What a test sees of the stand-ins. */
     public static final class Handle {
+        final AtomicInteger keySetFetches = new AtomicInteger();
+        final AtomicInteger keySetFetchesWhileDown = new AtomicInteger();
+        volatile Outage authOutage;
+        Outage plannedOutage = Outage.ANSWERS_503;
+        Runnable closeAuth = () -> {
+        };
         final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         final BlockingQueue<Received> upgrades = new LinkedBlockingQueue<>();
         final BlockingQueue<Integer> closesFromClient = new LinkedBlockingQueue<>();
@@ -86,6 +102,28 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
             return code;
         }
 
+        /** Key-set requests auth-service answered with keys. */
+        public int keySetFetches() {
+            return keySetFetches.get();
+        }
+
+        /** Key-set requests auth-service refused (answered 503) since {@link #stopAuth}. */
+        public int keySetFetchesWhileDown() {
+            return keySetFetchesWhileDown.get();
+        }
+
+        /** Takes every auth-service instance down, the configured way, for as long as this gateway runs. */
+        public synchronized void stopAuth() {
+            if (authOutage != null) {
+                return;
+            }
+            Outage outage = plannedOutage;
+            authOutage = outage;
+            if (outage == Outage.REFUSES_CONNECTIONS) {
+                closeAuth.run();
+            }
+        }
+
         public void clear() {
             received.clear();
             upgrades.clear();
@@ -95,6 +133,7 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
 
     private final Handle handle = new Handle();
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Integer> authPorts = new ArrayList<>();
     private Vertx vertx;
     private Map<String, String> args = Map.of();
 
@@ -125,8 +164,19 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
             } else {
                 ports.add(serve(upstream, upstream));
             }
+            if (upstream.equals("auth")) {
+                authPorts.addAll(ports);
+            }
             config.put("parley.gateway.upstreams." + upstream,
                     String.join(",", ports.stream().map(port -> "http://127.0.0.1:" + port).toList()));
+        }
+        if (Boolean.parseBoolean(args.get("keys-from-auth"))) {
+            String auth = config.get("parley.gateway.upstreams.auth").split(",")[0];
+            config.put("mp.jwt.verify.publickey.location", auth + "/auth/jwks");
+            List<HttpServer> authServers = servers.stream().filter(server -> authPorts.contains(server.actualPort())).toList();
+            handle.plannedOutage = "refuses-connections".equals(args.get("auth-outage")) ? Outage.REFUSES_CONNECTIONS
+                    : Outage.ANSWERS_503;
+            handle.closeAuth = () -> authServers.forEach(server -> server.close().toCompletionStage().toCompletableFuture().join());
         }
         if (args.containsKey("response-timeout")) {
             config.put("parley.gateway.upstreams.response-timeout", args.get("response-timeout"));
@@ -139,7 +189,21 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         if (upstream.equals("chat")) {
             server.webSocketHandler(this::echo);
         }
+        boolean servesKeys = upstream.equals("auth") && Boolean.parseBoolean(args.get("keys-from-auth"));
         server.requestHandler(request -> {
+            if (upstream.equals("auth") && handle.authOutage == Outage.ANSWERS_503) {
+                if (request.path().equals("/auth/jwks")) {
+                    handle.keySetFetchesWhileDown.incrementAndGet();
+                }
+                request.response().setStatusCode(503).end();
+                return;
+            }
+            if (servesKeys && request.path().equals("/auth/jwks")) {
+                handle.keySetFetches.incrementAndGet();
+                request.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=1")
+                        .end(TestTokens.jwks(false));
+                return;
+            }
             if (request.path().equals("/q/health/live")) {
                 request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
                 return;
