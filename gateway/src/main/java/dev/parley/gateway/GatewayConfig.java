@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,6 +15,8 @@ public interface GatewayConfig {
     Upstreams upstreams();
 
     Breaker breaker();
+
+    BodyLimits maxBodySize();
 
     Cors cors();
 
@@ -54,6 +57,23 @@ public interface GatewayConfig {
         /** Budget of a health probe of one instance ({@code upstreams} group), and of the key-set fetch of readiness. */
         @WithDefault("PT1S")
         Duration probeTimeout();
+    }
+
+    /**
+     * The largest request body each service takes: keep each equal to that service's
+     * {@code quarkus.http.limits.max-body-size}. The gateway refuses a bigger body itself with a 413
+     * problem instead of forwarding it to be refused half-sent; {@code quarkus.http.limits.max-body-size}
+     * of the gateway caps them all.
+     */
+    interface BodyLimits {
+        @WithDefault("16K")
+        MemorySize auth();
+
+        @WithDefault("16K")
+        MemorySize user();
+
+        @WithDefault("64K")
+        MemorySize chat();
     }
 
     /** One circuit breaker per upstream instance (SmallRye Fault Tolerance). */

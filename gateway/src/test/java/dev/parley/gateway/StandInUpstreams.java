@@ -24,7 +24,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Real HTTP servers standing in for auth-, user- and chat-service on free loopback ports. Each
  * records what it receives and answers with what it saw ({@code /hang} is never answered);
- * chat-service also serves a WebSocket echo at {@code /ws}. auth-service's sign-in answers also
+ * chat-service also serves a WebSocket echo at {@code /ws}. A path ending
+ * in {@code /too-large} is refused as Quarkus refuses a body over its limit (a bare 413), one in
+ * {@code /content-too-large} with a 413 problem of the service's own. auth-service's sign-in answers also
  * carry tokens ({@code refreshToken} is {@code rt-} and a counter), and a refresh of the token
  * {@value #REVOKED} is a 401 problem, as auth-service answers a spent one.
  *
@@ -41,6 +43,10 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
     /** A problem body an upstream sends; the gateway must pass it through byte for byte. */
     public static final String UPSTREAM_PROBLEM = "{\"type\":\"urn:parley:problem:username_taken\",\"title\":\"Conflict\","
             + "\"status\":409,\"code\":\"username_taken\",\"detail\":\"That username is taken\"}";
+
+    /** A 413 problem of a service's own (chat-service's for a message over its length); passed through untouched. */
+    public static final String CONTENT_TOO_LARGE = "{\"type\":\"urn:parley:problem:content_too_large\",\"title\":\"Content too large\","
+            + "\"status\":413,\"code\":\"content_too_large\"}";
 
     /** The refresh token the stand-in auth-service treats as spent. */
     public static final String REVOKED = "revoked-refresh-token-0001";
@@ -217,7 +223,12 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
                 var response = request.response()
                         .putHeader("Server", "stand-in/1.0")
                         .putHeader("X-Powered-By", "stand-in");
-                if (request.path().endsWith("/problem")) {
+                if (request.path().endsWith("/too-large")) {
+                    // as Quarkus refuses a body over its limit: no body, connection closed
+                    response.setStatusCode(413).putHeader("Connection", "close").end();
+                } else if (request.path().endsWith("/content-too-large")) {
+                    response.setStatusCode(413).putHeader("Content-Type", "application/problem+json").end(CONTENT_TOO_LARGE);
+                } else if (request.path().endsWith("/problem")) {
                     response.setStatusCode(409).putHeader("Content-Type", "application/problem+json").end(UPSTREAM_PROBLEM);
                 } else if (upstream.equals("auth") && request.path().equals("/auth/refresh") && body.toString().contains(REVOKED)) {
                     response.setStatusCode(401).putHeader("Content-Type", "application/problem+json")

@@ -6,7 +6,6 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -17,16 +16,13 @@ import dev.parley.gateway.edge.ClientAddress;
 import dev.parley.gateway.ratelimit.RateLimiter;
 import dev.parley.gateway.session.BrowserSession;
 import dev.parley.support.problem.Problem;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
@@ -55,28 +51,20 @@ public class UpstreamRoutes {
     private final RateLimiter limiter;
     private final GatewayProblems problems;
     private final BrowserSession browserSession;
-    private final BodyHandler unknownLengthBodies;
+    private final BodyLimits bodyLimits;
 
     public UpstreamRoutes(UpstreamInstances instances, WebSocketTunnel tunnel, RateLimiter limiter, GatewayProblems problems,
-            BrowserSession browserSession,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+            BrowserSession browserSession, BodyLimits bodyLimits) {
         this.instances = instances;
         this.tunnel = tunnel;
         this.limiter = limiter;
         this.problems = problems;
         this.browserSession = browserSession;
-        this.unknownLengthBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        this.bodyLimits = bodyLimits;
     }
 
     void register(@Observes Router router) {
-        // A body without a declared length escapes the edge filter's check: read it here, bounded.
-        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT - 1).handler(ctx -> {
-            if (hasBodyOfUnknownLength(ctx.request())) {
-                unknownLengthBodies.handle(ctx); // over the limit: fails the request with 413
-            } else {
-                ctx.next();
-            }
-        });
+        // each route's body limit (BodyLimits) runs just before these
         for (Upstream upstream : Upstream.values()) {
             router.route(upstream.prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
                     .handler(ctx -> forward(ctx, upstream, upstream.route));
@@ -133,6 +121,7 @@ public class UpstreamRoutes {
                 return send(pc, turn, 0).recover(failure -> Future.succeededFuture(unavailable(pc, upstream, failure)));
             }
         });
+        proxy.addInterceptor(bodyLimits.relayedRefusals(upstream));
         if (webSession != null) {
             proxy.addInterceptor(browserSession.answers(webSession));
         }
@@ -164,15 +153,6 @@ public class UpstreamRoutes {
                 .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .setBody(Body.body(problems.body(problem)));
-    }
-
-    private static boolean hasBodyOfUnknownLength(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            return false;
-        }
-        return request.version() == HttpVersion.HTTP_2
-                ? !request.isEnded()
-                : "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
     }
 
     private static boolean hasEncodedSeparator(String path) {
