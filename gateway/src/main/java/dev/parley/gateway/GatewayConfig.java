@@ -16,6 +16,8 @@ public interface GatewayConfig {
 
     Breaker breaker();
 
+    BodyLimits maxBodySize();
+
     Cors cors();
 
     RateLimits rateLimit();
@@ -55,9 +57,26 @@ public interface GatewayConfig {
         @WithDefault("50000")
         int maxWebsockets();
 
-        /** Budget of a readiness probe of one instance. */
+        /** Budget of a health probe of one instance ({@code upstreams} group), and of the key-set fetch of readiness. */
         @WithDefault("PT1S")
         Duration probeTimeout();
+    }
+
+    /**
+     * The largest request body each service takes: keep each equal to that service's
+     * {@code quarkus.http.limits.max-body-size}. The gateway refuses a bigger body itself with a 413
+     * problem instead of forwarding it to be refused half-sent; {@code quarkus.http.limits.max-body-size}
+     * of the gateway caps them all.
+     */
+    interface BodyLimits {
+        @WithDefault("16K")
+        MemorySize auth();
+
+        @WithDefault("16K")
+        MemorySize user();
+
+        @WithDefault("64K")
+        MemorySize chat();
     }
 
     /** One circuit breaker per upstream instance (SmallRye Fault Tolerance). */

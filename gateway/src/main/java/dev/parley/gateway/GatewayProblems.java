@@ -29,6 +29,8 @@ import io.vertx.ext.web.RoutingContext;
 public class GatewayProblems {
 
     private static final Logger LOG = Logger.getLogger(GatewayProblems.class);
+    /** Routing-context key: the body limit of the route a request is on, for its 413 problem. */
+    public static final String BODY_LIMIT = "parley.body-limit";
 
     private final ObjectMapper json;
     private final long maxBodyBytes;
@@ -63,7 +65,8 @@ public class GatewayProblems {
         } else if (failure instanceof ForbiddenException || status == 403) {
             problem = Problem.of(403, "forbidden", "Not allowed", "This caller may not do that");
         } else if (status == 413) {
-            problem = payloadTooLarge(maxBodyBytes);
+            Long routeLimit = ctx.get(BODY_LIMIT);
+            problem = payloadTooLarge(routeLimit != null ? routeLimit : maxBodyBytes);
         } else if (status == 404) {
             problem = notFound();
         } else if (status >= 400 && status < 500) {

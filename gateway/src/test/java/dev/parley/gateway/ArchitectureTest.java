@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The package rules of the gateway, over its main classes. One way, top to bottom:
  * <pre>
- * health    -> routing                           readiness: are the upstreams reachable
+ * health    -> routing                           readiness (the key set), the upstreams health group
  * routing   -> session, ratelimit, edge, security  forward to the upstreams, the WebSocket tunnel
  * session   -> edge                              the browser's cookie session
  * ratelimit -> edge, security                    per-client and per-user budgets

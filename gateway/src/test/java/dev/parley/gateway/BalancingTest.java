@@ -57,8 +57,8 @@ class BalancingTest {
     }
 
     @Test
-    void readinessCountsReachableInstances() {
-        Client.given().get("/q/health/ready").then().statusCode(200)
+    void theUpstreamsGroupCountsReachableInstances() {
+        Client.given().get("/q/health/group/upstreams").then().statusCode(200)
                 .body("checks.find { it.name == 'upstreams' }.data.'user-service instances up'", equalTo("2/2"))
                 .body("checks.find { it.name == 'upstreams' }.data.'chat-service'", equalTo("UP"))
                 .body("checks.find { it.name == 'upstreams' }.data.'chat-service instances up'", equalTo("1/2"));

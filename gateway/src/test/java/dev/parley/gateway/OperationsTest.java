@@ -4,6 +4,8 @@ import static dev.parley.gateway.Client.asAlice;
 import static dev.parley.gateway.Client.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,19 +13,24 @@ import dev.parley.testsupport.TestJwksResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** What operators rely on: health that reflects the upstreams, and per-route metrics. */
+/** What operators rely on: readiness about the gateway itself, the upstreams' health as a group of its own, per-route metrics. */
 @QuarkusTest
 @WithTestResource(StandInUpstreams.class)
 @WithTestResource(TestJwksResource.class)
 class OperationsTest {
 
     @Test
-    void readinessReportsEveryUpstreamUp() {
+    void readinessIsAboutTheGatewayAndTheUpstreamsGroupReportsEveryUpstreamUp() {
         given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", not(hasItem("upstreams")))
+                .body("checks.find { it.name == 'key-set' }.status", equalTo("UP"));
+        given().get("/q/health/group/upstreams").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'upstreams' }.data.'auth-service'", equalTo("UP"))
                 .body("checks.find { it.name == 'upstreams' }.data.'user-service'", equalTo("UP"))
-                .body("checks.find { it.name == 'upstreams' }.data.'chat-service'", equalTo("UP"));
+                .body("checks.find { it.name == 'upstreams' }.data.'chat-service'", equalTo("UP"))
+                .body("checks.find { it.name == 'upstreams' }.data.'chat-service instances up'", equalTo("1/1"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 

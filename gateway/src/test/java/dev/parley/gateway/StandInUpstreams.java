@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.parley.testsupport.TestTokens;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -29,19 +30,30 @@ import io.vertx.core.http.impl.WebSocketInternal;
 /**
  * Real HTTP servers standing in for auth-, user- and chat-service on free loopback ports. Each
  * records what it receives and answers with what it saw ({@code /hang} is never answered);
- * chat-service also serves a WebSocket echo at {@code /ws} (see {@link #echo} for what it does on command). auth-service's sign-in answers also
+ * chat-service also serves a WebSocket echo at {@code /ws} (see {@link #echo} for what it does on
+ * command). A path ending in {@code /too-large} is refused as Quarkus refuses a body over its limit
+ * (a bare 413), one in {@code /content-too-large} with a 413 problem of the service's own.
+ * auth-service's sign-in answers also
  * carry tokens ({@code refreshToken} is {@code rt-} and a counter), and a refresh of the token
  * {@value #REVOKED} is a 401 problem, as auth-service answers a spent one.
  *
  * <p>Init args, each a comma-separated list of upstreams: {@code down} configures them at a
  * closed port only; {@code half-down} at a closed port and then one live instance; {@code pairs}
  * at two live instances ("user-1", "user-2"). {@code response-timeout} sets the gateway's.
+ * {@code keys-from-auth=true} makes auth-service's {@code /auth/jwks} the gateway's key set, as in
+ * production: the test keys of {@link TestTokens}, with {@code Cache-Control: max-age=1} so the
+ * gateway's copy expires within a second; {@link Handle#stopAuth} then takes auth-service down, the
+ * way {@code auth-outage} says ({@code answers-503}, the default, or {@code refuses-connections}).
  */
 public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
 
     /** A problem body an upstream sends; the gateway must pass it through byte for byte. */
     public static final String UPSTREAM_PROBLEM = "{\"type\":\"urn:parley:problem:username_taken\",\"title\":\"Conflict\","
             + "\"status\":409,\"code\":\"username_taken\",\"detail\":\"That username is taken\"}";
+
+    /** A 413 problem of a service's own (chat-service's for a message over its length); passed through untouched. */
+    public static final String CONTENT_TOO_LARGE = "{\"type\":\"urn:parley:problem:content_too_large\",\"title\":\"Content too large\","
+            + "\"status\":413,\"code\":\"content_too_large\"}";
 
     /** The refresh token the stand-in auth-service treats as spent. */
     public static final String REVOKED = "revoked-refresh-token-0001";
@@ -55,8 +67,19 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** How auth-service goes down: answering 503 to everything, or no longer accepting connections. */
+    public enum Outage {
+        ANSWERS_503, REFUSES_CONNECTIONS
+    }
+
     /** What a test sees of the stand-ins. */
     public static final class Handle {
+        final AtomicInteger keySetFetches = new AtomicInteger();
+        final AtomicInteger keySetFetchesWhileDown = new AtomicInteger();
+        volatile Outage authOutage;
+        Outage plannedOutage = Outage.ANSWERS_503;
+        Runnable closeAuth = () -> {
+        };
         final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         final BlockingQueue<Received> upgrades = new LinkedBlockingQueue<>();
         final BlockingQueue<Integer> closesFromClient = new LinkedBlockingQueue<>();
@@ -112,6 +135,28 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
             return code;
         }
 
+        /** Key-set requests auth-service answered with keys. */
+        public int keySetFetches() {
+            return keySetFetches.get();
+        }
+
+        /** Key-set requests auth-service refused (answered 503) since {@link #stopAuth}. */
+        public int keySetFetchesWhileDown() {
+            return keySetFetchesWhileDown.get();
+        }
+
+        /** Takes every auth-service instance down, the configured way, for as long as this gateway runs. */
+        public synchronized void stopAuth() {
+            if (authOutage != null) {
+                return;
+            }
+            Outage outage = plannedOutage;
+            authOutage = outage;
+            if (outage == Outage.REFUSES_CONNECTIONS) {
+                closeAuth.run();
+            }
+        }
+
         public void clear() {
             received.clear();
             upgrades.clear();
@@ -124,6 +169,7 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
 
     private final Handle handle = new Handle();
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Integer> authPorts = new ArrayList<>();
     private Vertx vertx;
     private Map<String, String> args = Map.of();
 
@@ -154,8 +200,19 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
             } else {
                 ports.add(serve(upstream, upstream));
             }
+            if (upstream.equals("auth")) {
+                authPorts.addAll(ports);
+            }
             config.put("parley.gateway.upstreams." + upstream,
                     String.join(",", ports.stream().map(port -> "http://127.0.0.1:" + port).toList()));
+        }
+        if (Boolean.parseBoolean(args.get("keys-from-auth"))) {
+            String auth = config.get("parley.gateway.upstreams.auth").split(",")[0];
+            config.put("mp.jwt.verify.publickey.location", auth + "/auth/jwks");
+            List<HttpServer> authServers = servers.stream().filter(server -> authPorts.contains(server.actualPort())).toList();
+            handle.plannedOutage = "refuses-connections".equals(args.get("auth-outage")) ? Outage.REFUSES_CONNECTIONS
+                    : Outage.ANSWERS_503;
+            handle.closeAuth = () -> authServers.forEach(server -> server.close().toCompletionStage().toCompletableFuture().join());
         }
         if (args.containsKey("response-timeout")) {
             config.put("parley.gateway.upstreams.response-timeout", args.get("response-timeout"));
@@ -169,7 +226,21 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
         if (upstream.equals("chat")) {
             server.webSocketHandler(this::echo);
         }
+        boolean servesKeys = upstream.equals("auth") && Boolean.parseBoolean(args.get("keys-from-auth"));
         server.requestHandler(request -> {
+            if (upstream.equals("auth") && handle.authOutage == Outage.ANSWERS_503) {
+                if (request.path().equals("/auth/jwks")) {
+                    handle.keySetFetchesWhileDown.incrementAndGet();
+                }
+                request.response().setStatusCode(503).end();
+                return;
+            }
+            if (servesKeys && request.path().equals("/auth/jwks")) {
+                handle.keySetFetches.incrementAndGet();
+                request.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=1")
+                        .end(TestTokens.jwks(false));
+                return;
+            }
             if (request.path().equals("/q/health/live")) {
                 request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
                 return;
@@ -183,7 +254,12 @@ public class StandInUpstreams implements QuarkusTestResourceLifecycleManager {
                 var response = request.response()
                         .putHeader("Server", "stand-in/1.0")
                         .putHeader("X-Powered-By", "stand-in");
-                if (request.path().endsWith("/problem")) {
+                if (request.path().endsWith("/too-large")) {
+                    // as Quarkus refuses a body over its limit: no body, connection closed
+                    response.setStatusCode(413).putHeader("Connection", "close").end();
+                } else if (request.path().endsWith("/content-too-large")) {
+                    response.setStatusCode(413).putHeader("Content-Type", "application/problem+json").end(CONTENT_TOO_LARGE);
+                } else if (request.path().endsWith("/problem")) {
                     response.setStatusCode(409).putHeader("Content-Type", "application/problem+json").end(UPSTREAM_PROBLEM);
                 } else if (upstream.equals("auth") && request.path().equals("/auth/refresh") && body.toString().contains(REVOKED)) {
                     response.setStatusCode(401).putHeader("Content-Type", "application/problem+json")

@@ -13,8 +13,9 @@ final class RequestViews {
     }
 
     /**
-     * A request whose body the gateway has already read (to bound a body of unknown length); the
-     * proxy gets that body separately, and must not pause or read the finished stream.
+     * A request whose body the gateway has already read (to bound a body of unknown length), or
+     * whose stream had ended without one (an HTTP/2 GET); the proxy gets the body, if any,
+     * separately, and must not pause or read the finished stream.
      */
     static HttpServerRequest bodyAlreadyRead(HttpServerRequest request) {
         return new HttpServerRequestWrapper((HttpServerRequestInternal) request) {

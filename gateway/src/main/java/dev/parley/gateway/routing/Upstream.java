@@ -3,6 +3,7 @@ package dev.parley.gateway.routing;
 import java.util.List;
 
 import dev.parley.gateway.GatewayConfig;
+import io.quarkus.runtime.configuration.MemorySize;
 
 /** The services behind the gateway, the path prefix each one owns and its route family name. */
 public enum Upstream {
@@ -22,6 +23,14 @@ public enum Upstream {
 
     public String service() {
         return service;
+    }
+
+    MemorySize maxBodySize(GatewayConfig.BodyLimits limits) {
+        return switch (this) {
+            case AUTH -> limits.auth();
+            case USER -> limits.user();
+            case CHAT -> limits.chat();
+        };
     }
 
     List<String> configured(GatewayConfig.Upstreams config) {

@@ -6,7 +6,6 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -17,16 +16,13 @@ import dev.parley.gateway.edge.ClientAddress;
 import dev.parley.gateway.ratelimit.RateLimiter;
 import dev.parley.gateway.session.BrowserSession;
 import dev.parley.support.problem.Problem;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
@@ -57,28 +53,20 @@ public class UpstreamRoutes {
     private final RateLimiter limiter;
     private final GatewayProblems problems;
     private final BrowserSession browserSession;
-    private final BodyHandler unknownLengthBodies;
+    private final BodyLimits bodyLimits;
 
     public UpstreamRoutes(UpstreamInstances instances, WebSocketTunnel tunnel, RateLimiter limiter, GatewayProblems problems,
-            BrowserSession browserSession,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+            BrowserSession browserSession, BodyLimits bodyLimits) {
         this.instances = instances;
         this.tunnel = tunnel;
         this.limiter = limiter;
         this.problems = problems;
         this.browserSession = browserSession;
-        this.unknownLengthBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        this.bodyLimits = bodyLimits;
     }
 
     void register(@Observes Router router) {
-        // A body without a declared length escapes the edge filter's check: read it here, bounded.
-        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT - 1).handler(ctx -> {
-            if (hasBodyOfUnknownLength(ctx.request())) {
-                unknownLengthBodies.handle(ctx); // over the limit: fails the request with 413
-            } else {
-                ctx.next();
-            }
-        });
+        // each route's body limit (BodyLimits) runs just before these
         for (Upstream upstream : Upstream.values()) {
             router.route(upstream.prefix + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
                     .handler(ctx -> forward(ctx, upstream, upstream.route));
@@ -110,6 +98,9 @@ public class UpstreamRoutes {
         BrowserSession.Exchange webSession = browserSession.exchange(ctx);
         Buffer sentBody = ctx.body().available() ? ctx.body().buffer() : null;
         Buffer readBody = webSession == null ? sentBody : browserSession.requestBody(webSession, sentBody);
+        // An HTTP/2 request without a body (a GET, most DELETEs) has ended by now: pausing it, as the
+        // proxy does to stream a body, throws "Request has already been read" (issue 15).
+        boolean nothingToStream = readBody == null && request.isEnded();
         List<UpstreamInstances.Instance> turn = instances.rotation(upstream);
 
         // never an upgrade here (review L1): the proxy's upgrade path skips the interceptors below, so
@@ -125,6 +116,8 @@ public class UpstreamRoutes {
                 pc.request().setURI(uri);
                 if (readBody != null) {
                     pc.request().setBody(Body.body(readBody));
+                } else if (nothingToStream) {
+                    pc.request().setBody(null); // the proxy's "no body": the upstream request ends with its head
                 }
                 if (readBody != sentBody) {
                     pc.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -132,10 +125,11 @@ public class UpstreamRoutes {
                 return send(pc, turn, 0).recover(failure -> Future.succeededFuture(unavailable(pc, upstream, failure)));
             }
         });
+        proxy.addInterceptor(bodyLimits.relayedRefusals(upstream));
         if (webSession != null) {
             proxy.addInterceptor(browserSession.answers(webSession));
         }
-        proxy.handle(readBody == null ? request : RequestViews.bodyAlreadyRead(request));
+        proxy.handle(readBody == null && !nothingToStream ? request : RequestViews.bodyAlreadyRead(request));
     }
 
     /** Tries the instances in turn while none of them has been sent anything (breaker open, connection refused). */
@@ -163,15 +157,6 @@ public class UpstreamRoutes {
                 .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .setBody(Body.body(problems.body(problem)));
-    }
-
-    private static boolean hasBodyOfUnknownLength(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            return false;
-        }
-        return request.version() == HttpVersion.HTTP_2
-                ? !request.isEnded()
-                : "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
     }
 
     private static boolean hasEncodedSeparator(String path) {

@@ -7,31 +7,38 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 import dev.parley.gateway.GatewayConfig;
 import dev.parley.gateway.routing.Upstream;
 import dev.parley.gateway.routing.UpstreamInstances;
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Ready when every upstream has at least one instance whose liveness endpoint answers; the data
- * says which upstreams are reachable and how many of their instances. A live probe, not the
- * breaker's opinion, so readiness also notices an upstream coming back before any client tried it.
- * Instance addresses stay out of the data: this endpoint is public.
+ * The health group {@code upstreams} ({@code /q/health/group/upstreams}), for monitoring: UP when
+ * every upstream has at least one instance whose liveness endpoint answers; the data says which
+ * upstreams are reachable and how many of their instances. A live probe, not the breaker's
+ * opinion, so it also notices an upstream coming back before any client tried it. Instance
+ * addresses stay out of the data: this endpoint is public.
+ *
+ * <p>Not part of readiness (review M4): a gateway with one service down still serves the others,
+ * and that service's routes answer 503 {@code upstream_unavailable} at once; were the gateway
+ * unready instead, Kubernetes would take every gateway pod out and the whole platform with it.
  */
-@Readiness
+@HealthGroup(UpstreamHealth.GROUP)
 @ApplicationScoped
-public class UpstreamReadiness implements AsyncHealthCheck {
+public class UpstreamHealth implements AsyncHealthCheck {
+
+    public static final String GROUP = "upstreams";
 
     private final UpstreamInstances instances;
     private final long timeoutMillis;
 
-    public UpstreamReadiness(UpstreamInstances instances, GatewayConfig config) {
+    public UpstreamHealth(UpstreamInstances instances, GatewayConfig config) {
         this.instances = instances;
         this.timeoutMillis = config.upstreams().probeTimeout().toMillis();
     }
