@@ -17,8 +17,11 @@ public interface ChatConfig {
     @WithDefault("4096")
     int maxContentBytes();
 
-    /** Most messages one {@code sync} answer carries; the client asks again from the last one. */
-    @WithDefault("500")
+    /**
+     * Most messages one {@code sync} answer carries; the client asks again from the last one. Bytes
+     * are capped too ({@link Socket#syncPageBytes()}).
+     */
+    @WithDefault("200")
     int syncPageSize();
 
     Writer writer();
@@ -30,6 +33,8 @@ public interface ChatConfig {
     Redis redis();
 
     Store store();
+
+    Presence presence();
 
     interface Writer {
         /** Most messages in one bulk insert. */
@@ -85,6 +90,64 @@ public interface ChatConfig {
         /** Typing events a connection may send per 10 seconds; more are dropped. */
         @WithDefault("10")
         int typingPer10Seconds();
+
+        /**
+         * Bytes of frames the server may have handed to one socket and not yet written to the OS
+         * (fan-out, replies, sync answers). A send that would pass it closes the socket with 1008
+         * {@code slow_consumer} instead: its client reconnects and syncs. Keep it above
+         * {@link #syncPageBytes()}.
+         */
+        @WithDefault("1048576")
+        int outboundBudget();
+
+        /**
+         * Frames of one socket that may be in flight (arrived, not yet answered; handled one at a
+         * time, in order). One more is refused at once with {@code error} {@code busy} (and counts as
+         * a flood strike): at most this many frames of 64 KiB wait in memory per socket.
+         */
+        @WithDefault("16")
+        int maxInFlight();
+
+        /** {@code user:status} events a connection may send per 10 seconds; more get {@code rate_limited}. */
+        @WithDefault("5")
+        int statusPer10Seconds();
+
+        /** {@code sync} requests a connection may send per 10 seconds on average; more get {@code rate_limited}. */
+        @WithDefault("5")
+        int syncPer10Seconds();
+
+        /** {@code sync} requests a connection may send in a burst (a reconnect pages through several at once). */
+        @WithDefault("10")
+        int syncBurst();
+
+        /** {@code message:read} events a connection may send per second (also the burst); more get {@code rate_limited}. */
+        @WithDefault("20")
+        int readsPerSecond();
+
+        /**
+         * Sockets one user may have open on this replica; one more is refused at the upgrade with
+         * 429 (or, when two opens race, closed right after it with 1008 {@code too_many_sockets}).
+         */
+        @WithDefault("10")
+        int maxSocketsPerUser();
+
+        /**
+         * Most bytes of message JSON in one {@code sync:result}: the page stops before the message
+         * that would pass it (always at least one), {@code more} is true and the client asks again.
+         */
+        @WithDefault("262144")
+        int syncPageBytes();
+    }
+
+    interface Presence {
+        /**
+         * Announcement tasks (statuses, renewals, dead replicas' users) one presence lane may hold
+         * waiting; past it they are dropped and counted (the next status, renewal or cleanup puts
+         * things right). A user's pending statuses coalesce into one task, and so do the opens and
+         * closes of their sockets, which are never dropped.
+         */
+        @WithDefault("10000")
+        int laneCapacity();
     }
 
     interface Crypto {

@@ -87,6 +87,12 @@ class StoreOutageTest {
                 assertEquals(id, error.getJsonObject("data").getString("ref"));
                 assertTrue(elapsed < PROMPT_MILLIS, "a socket send answered within a second, took " + elapsed + " ms");
 
+                // a sync needs the store too: a retryable store_unavailable, not internal_error
+                String sync = socket.send("sync", Map.of("chats", java.util.List.of(Map.of("chatId", chat, "seq", 0, "changes", 0))));
+                JsonObject syncError = socket.reply(sync);
+                assertEquals("error", syncError.getString("event"), syncError.encode());
+                assertEquals("store_unavailable", syncError.getJsonObject("data").getString("code"), syncError.encode());
+
                 awaitTrue(() -> readiness() == 503, "readiness DOWN while the store is down");
                 JsonPath health = RestAssured.given().get("/q/health/ready").then().extract().jsonPath();
                 assertEquals("DOWN", health.getString("checks.find { it.name == 'store' }.status"));

@@ -10,6 +10,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.conversation.Chat;
 import dev.parley.chat.conversation.ChatDirectory;
@@ -32,6 +35,10 @@ import dev.parley.support.problem.ProblemException;
  * between reserving and storing). Changes: a change is stored first and numbered after, and one
  * not numbered yet is returned anyway, so every change with a number up to what the chat record
  * said (read before the messages) is in the answer.
+ *
+ * <p>An answer is bounded by count ({@code sync-page-size}) and by the bytes of its messages' JSON
+ * ({@code socket.sync-page-bytes}): it stops before the item that would pass either, and the
+ * cursors are those of what it returns, so the client's next ask starts right after.
  */
 @ApplicationScoped
 public class ChatSync {
@@ -59,13 +66,18 @@ public class ChatSync {
     }
 
     private final int pageSize;
+    private final int pageBytes;
+    private final ObjectMapper json;
     private final ChatDirectory directory;
     private final ChatStore chats;
     private final MessageStore messages;
     private final MessageViewer viewer;
 
-    public ChatSync(ChatConfig config, ChatDirectory directory, ChatStore chats, MessageStore messages, MessageViewer viewer) {
+    public ChatSync(ChatConfig config, ObjectMapper json, ChatDirectory directory, ChatStore chats, MessageStore messages,
+            MessageViewer viewer) {
         this.pageSize = config.syncPageSize();
+        this.pageBytes = config.socket().syncPageBytes();
+        this.json = json;
         this.directory = directory;
         this.chats = chats;
         this.messages = messages;
@@ -77,42 +89,98 @@ public class ChatSync {
             throw ProblemException.badRequest("validation_failed", "at most " + MAX_CHATS + " chats in one sync");
         }
         positions.forEach(p -> directory.membersFor(p.chatId(), userId));
-        int budget = pageSize;
+        Page page = new Page(pageSize, pageBytes);
         List<ChatChanges> answers = new ArrayList<>(positions.size());
         for (Position position : positions) {
-            ChatChanges answer = chat(position, budget);
-            budget = Math.max(0, budget - answer.messages().size() - answer.changed().size());
-            answers.add(answer);
+            answers.add(chat(position, page));
         }
         List<Position> heads = new ArrayList<>();
         chats.allOf(userId).forEach(c -> heads.add(new Position(c.idHex(), c.seq, c.changeSeq)));
         return new Result(answers, heads, answers.stream().anyMatch(ChatChanges::more));
     }
 
-    private ChatChanges chat(Position from, int budget) {
+    /**
+     * What is left of one answer: items (messages and changes) and bytes of their JSON. An item
+     * that would pass the bytes is not taken, unless it is the answer's first: a message larger
+     * than the page still gets through, one per answer.
+     */
+    private final class Page {
+        int items;
+        long bytes;
+        boolean empty = true;
+
+        Page(int items, long bytes) {
+            this.items = items;
+            this.bytes = bytes;
+        }
+
+        boolean full() {
+            return items <= 0 || (bytes <= 0 && !empty);
+        }
+
+        boolean take(MessageView view) {
+            int size = sizeOf(view);
+            if (!empty && size > bytes) {
+                bytes = 0;
+                return false;
+            }
+            empty = false;
+            items--;
+            bytes -= size;
+            return true;
+        }
+    }
+
+    private int sizeOf(MessageView view) {
+        try {
+            return json.writeValueAsBytes(view).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Message not serializable", e);
+        }
+    }
+
+    private ChatChanges chat(Position from, Page page) {
         Chat chat = chats.byId(from.chatId());
-        if (budget == 0) {
+        if (page.full()) {
             return new ChatChanges(from.chatId(), List.of(), List.of(), List.of(), from.seq(), from.changes(),
                     chat.seq > from.seq() || chat.changeSeq > from.changes());
         }
+        int budget = page.items;
         List<Message> found = messages.afterSeq(from.chatId(), from.seq(), budget + 1);
         boolean moreMessages = found.size() > budget;
         if (moreMessages) {
             found = found.subList(0, budget);
         }
-        long throughSeq = contiguousThrough(chat, from.seq(), found, Instant.now().minus(IN_FLIGHT));
         List<MessageView> views = new ArrayList<>(found.size());
-        found.forEach(m -> views.add(viewer.view(m, chat)));
+        for (Message m : found) {
+            MessageView view = viewer.view(m, chat);
+            if (!page.take(view)) {
+                moreMessages = true;
+                break;
+            }
+            views.add(view);
+        }
+        found = found.subList(0, views.size());
+        // the cursor is worked out on what is returned: a page cut by bytes is like one cut by count
+        long throughSeq = contiguousThrough(chat, from.seq(), found, Instant.now().minus(IN_FLIGHT));
 
-        int left = Math.max(1, budget - found.size());
+        int left = Math.max(1, page.items);
         List<Message> changedFound = messages.changedAfter(from.chatId(), from.changes(), throughSeq, left + 1);
         boolean moreChanges = changedFound.size() > left;
         if (moreChanges) {
             changedFound = changedFound.subList(0, left);
         }
-        long throughChanges = moreChanges ? lastChange(changedFound, from.changes()) : Math.max(chat.changeSeq, from.changes());
         List<MessageView> changed = new ArrayList<>(changedFound.size());
-        changedFound.forEach(m -> changed.add(viewer.view(m, chat)));
+        for (Message m : changedFound) {
+            MessageView view = viewer.view(m, chat);
+            if (!page.take(view)) {
+                moreChanges = true;
+                break;
+            }
+            changed.add(view);
+        }
+        changedFound = changedFound.subList(0, changed.size());
+        long throughChanges = moreChanges ? lastChange(changedFound, from.changes()) : Math.max(chat.changeSeq, from.changes());
         return new ChatChanges(from.chatId(), views, changed, reads(chat, from.changes()), throughSeq, throughChanges,
                 moreMessages || moreChanges);
     }

@@ -77,6 +77,15 @@ public class ChatEvents implements MessageEvents, StatusAnnouncements {
         fanout.toUsers(contacts, frame("user:status", Map.of("userId", userId, "status", status, "lastSeen", lastSeen)), null);
     }
 
+    /** The UTF-8 length of a value's JSON (what it adds to a frame). */
+    public int sizeOf(Object value) {
+        try {
+            return json.writeValueAsBytes(value).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Not serializable", e);
+        }
+    }
+
     public String frame(String event, Object data) {
         return serialize(Envelope.of(event, data));
     }

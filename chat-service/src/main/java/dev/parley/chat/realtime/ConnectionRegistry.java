@@ -9,40 +9,65 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
+import dev.parley.chat.ChatConfig;
+
 /**
  * The WebSocket connections open on this replica, by user (what fan-out delivers to). While a user
  * has one here, this replica follows their events from other replicas through the {@link ReplicaRelay}.
+ * A user has at most {@code parley.chat.socket.max-sockets-per-user} here: {@link SocketAdmission}
+ * refuses the upgrade past it, and {@link #opened} keeps it exact when two upgrades race.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
     private final ReplicaRelay relay;
+    private final int maxPerUser;
 
-    public ConnectionRegistry(ReplicaRelay relay) {
+    public ConnectionRegistry(ReplicaRelay relay, ChatConfig config) {
         this.relay = relay;
+        this.maxPerUser = config.socket().maxSocketsPerUser();
     }
 
-    public Uni<Void> opened(String userId, WebSocketConnection connection) {
-        return add(userId, connection) ? relay.follow(userId) : Uni.createFrom().voidItem();
+    /**
+     * Registers a connection (at once, not on subscription).
+     * @return false when the user has the most sockets allowed here already: the connection is not registered
+     */
+    public Uni<Boolean> opened(String userId, WebSocketConnection connection) {
+        return switch (add(userId, connection)) {
+            case FIRST -> relay.follow(userId).replaceWith(true);
+            case ANOTHER -> Uni.createFrom().item(true);
+            default -> Uni.createFrom().item(false);
+        };
+    }
+
+    /** Whether the user may open one more socket here (checked again, exactly, when it opens). */
+    boolean roomFor(String userId) {
+        return of(userId).size() < maxPerUser;
     }
 
     public Uni<Void> closed(String userId, WebSocketConnection connection) {
         return remove(userId, connection) ? relay.unfollow(userId) : Uni.createFrom().voidItem();
     }
 
-    /** @return true when this is the user's first connection on this replica */
-    private boolean add(String userId, WebSocketConnection connection) {
-        boolean[] first = { false };
+    private enum Added {
+        FIRST, ANOTHER, FULL
+    }
+
+    private Added add(String userId, WebSocketConnection connection) {
+        Added[] added = { Added.ANOTHER };
         byUser.compute(userId, (id, set) -> {
             if (set == null) {
                 set = ConcurrentHashMap.newKeySet();
-                first[0] = true;
+                added[0] = Added.FIRST;
+            } else if (set.size() >= maxPerUser) {
+                added[0] = Added.FULL;
+                return set;
             }
             set.add(connection);
             return set;
         });
-        return first[0];
+        return added[0];
     }
 
     /** @return true when that was the user's last connection on this replica */

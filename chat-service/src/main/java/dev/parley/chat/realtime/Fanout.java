@@ -6,8 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.runtime.Startup;
 
-import org.jboss.logging.Logger;
-
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
@@ -21,31 +19,32 @@ import io.quarkus.websockets.next.WebSocketConnection;
 @ApplicationScoped
 public class Fanout {
 
-    private static final Logger LOG = Logger.getLogger(Fanout.class);
-
     private final ConnectionRegistry registry;
     private final ReplicaRelay relay;
+    private final Outbound outbound;
 
-    public Fanout(ConnectionRegistry registry, ReplicaRelay relay) {
+    public Fanout(ConnectionRegistry registry, ReplicaRelay relay, Outbound outbound) {
         this.registry = registry;
         this.relay = relay;
-        relay.onRemote(remote -> deliverLocally(remote.userId(), remote.json(), remote.exceptConnection()));
+        this.outbound = outbound;
+        relay.onRemote(remote -> deliverLocally(remote.userId(), remote.json(), Outbound.utf8Length(remote.json()),
+                remote.exceptConnection()));
     }
 
     /** @param exceptConnection a connection id not to send to (the sender's own), or null */
     public void toUsers(Collection<String> userIds, String json, String exceptConnection) {
+        int bytes = Outbound.utf8Length(json);
         for (String userId : userIds) {
-            deliverLocally(userId, json, exceptConnection);
+            deliverLocally(userId, json, bytes, exceptConnection);
             relay.publish(userId, json, exceptConnection);
         }
     }
 
-    /** Delivery on this replica only (what the relay calls for events from other replicas). */
-    void deliverLocally(String userId, String json, String exceptConnection) {
+    /** Delivery on this replica only (what the relay calls for events from other replicas), within each socket's budget. */
+    void deliverLocally(String userId, String json, int bytes, String exceptConnection) {
         for (WebSocketConnection connection : registry.of(userId)) {
-            if (!connection.id().equals(exceptConnection) && connection.isOpen()) {
-                connection.sendText(json).subscribe().with(ok -> {
-                }, failure -> LOG.debugf("Could not deliver to connection %s: %s", connection.id(), failure.getMessage()));
+            if (!connection.id().equals(exceptConnection)) {
+                outbound.send(connection, json, bytes);
             }
         }
     }

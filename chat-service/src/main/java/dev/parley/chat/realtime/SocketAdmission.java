@@ -25,6 +25,7 @@ import dev.parley.chat.ChatConfig;
  * Who may open the WebSocket, before any frame flows. Browsers cannot set headers on a WebSocket,
  * so an {@code access_token} query parameter is accepted and presented to the JWT check as the
  * Authorization header (it is never logged). A browser's {@code Origin} must be on the allowlist.
+ * A user who has the most sockets allowed on this replica open already is refused with 429.
  */
 @ApplicationScoped
 public class SocketAdmission implements HttpUpgradeCheck {
@@ -45,9 +46,11 @@ public class SocketAdmission implements HttpUpgradeCheck {
     static final int AFTER_SECURITY_FILTERS = -SecurityHandlerPriorities.AUTHORIZATION + 50;
 
     private final Set<String> allowedOrigins;
+    private final ConnectionRegistry registry;
 
-    public SocketAdmission(ChatConfig config) {
+    public SocketAdmission(ChatConfig config, ConnectionRegistry registry) {
         this.allowedOrigins = Set.copyOf(config.socket().allowedOrigins());
+        this.registry = registry;
     }
 
     /**
@@ -109,8 +112,13 @@ public class SocketAdmission implements HttpUpgradeCheck {
         }
         return context.securityIdentity().onItem().transformToUni(identity -> {
             if (identity != null && identity.getAttribute(EXPIRES_AT) instanceof Long expiresAt) {
+                String userId = identity.getPrincipal().getName();
+                if (!registry.roomFor(userId)) {
+                    LOG.infof("ws rejected user=%s: too many sockets", userId);
+                    return CheckResult.rejectUpgrade(429);
+                }
                 // all the socket needs of the token (see settleIdentity), in the connection's user data
-                context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(identity.getPrincipal().getName(), expiresAt));
+                context.userData().put(ChatSocket.CALLER, new ChatSocket.Caller(userId, expiresAt));
             }
             // no identity, or a token that failed: the security check that follows refuses the upgrade with 401
             return CheckResult.permitUpgrade();

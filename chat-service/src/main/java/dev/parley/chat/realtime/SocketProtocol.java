@@ -1,6 +1,7 @@
 package dev.parley.chat.realtime;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +23,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.StoreAvailability;
 import dev.parley.chat.conversation.ChatDirectory;
 import dev.parley.chat.message.ChatSync;
+import dev.parley.chat.message.MessageDtos.MessageView;
 import dev.parley.chat.message.MessageDtos.SendMessage;
 import dev.parley.chat.message.MessageHistory;
 import dev.parley.chat.message.MessageSender;
@@ -40,6 +44,10 @@ import dev.parley.support.problem.ProblemException;
 public class SocketProtocol {
 
     private static final Logger LOG = Logger.getLogger(SocketProtocol.class);
+    /** Events with a pace of their own (beyond the frame rate), checked before any work. */
+    private static final Map<String, SocketSession.Limit> LIMITED = Map.of("user:typing", SocketSession.Limit.TYPING,
+            "user:status", SocketSession.Limit.STATUS, "sync", SocketSession.Limit.SYNC,
+            "message:read", SocketSession.Limit.READ);
 
     private final ObjectMapper json;
     private final Validator validator;
@@ -50,9 +58,12 @@ public class SocketProtocol {
     private final ChatDirectory directory;
     private final ChatEvents events;
     private final PresenceTracker presence;
+    private final int syncPageBytes;
 
     public SocketProtocol(ObjectMapper json, Validator validator, MessageSender sender, MessageHistory history,
-            ChatSync chatSync, ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence) {
+            ChatSync chatSync, ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence,
+            ChatConfig config) {
+        this.syncPageBytes = config.socket().syncPageBytes();
         this.json = json;
         this.validator = validator;
         this.sender = sender;
@@ -77,9 +88,13 @@ public class SocketProtocol {
         String event = root.get("event").asText();
         String ref = root.path("id").isTextual() ? root.get("id").asText() : null;
         JsonNode data = root.path("data");
+        SocketSession.Limit limit = LIMITED.get(event);
+        if (limit != null && !session.allow(limit)) {
+            return Uni.createFrom().item(rateLimited(event, ref));
+        }
         Uni<String> reply = switch (event) {
             case "message:send" -> send(session, connectionId, data, ref);
-            case "user:typing" -> blocking(() -> typing(session, data, ref));
+            case "user:typing" -> blocking(() -> typing(session, data));
             case "message:read" -> blocking(() -> read(session, data));
             case "user:status" -> Uni.createFrom().item(() -> status(session, data, ref));
             case "sync" -> blocking(() -> sync(session, data, ref));
@@ -91,6 +106,18 @@ public class SocketProtocol {
     String error(String code, String message, String ref) {
         Map<String, Object> data = ref == null ? Map.of("code", code, "message", message)
                 : Map.of("code", code, "message", message, "ref", ref);
+        return events.frame("error", data);
+    }
+
+    /** Over an event's own limit: the error names the event (in {@code event}), and nothing of it was done. */
+    private String rateLimited(String event, String ref) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", "rate_limited");
+        data.put("message", "Too many " + event + " events; slow down");
+        data.put("event", event);
+        if (ref != null) {
+            data.put("ref", ref);
+        }
         return events.frame("error", data);
     }
 
@@ -115,12 +142,9 @@ public class SocketProtocol {
                 ? failure.getCause() : failure;
     }
 
-    private String typing(SocketSession session, JsonNode data, String ref) {
+    private String typing(SocketSession session, JsonNode data) {
         String chatId = text(data, "chatId");
         ChatDirectory.Members chat = directory.membersFor(chatId, session.userId);
-        if (!session.allowTyping()) {
-            return error("rate_limited", "Too many typing events", ref);
-        }
         events.typing(chat, session.userId, data.path("typing").asBoolean(true));
         return null;
     }
@@ -146,7 +170,24 @@ public class SocketProtocol {
             return events.serialize(new Envelope("sync:result", result, ref));
         }
         MessageHistory.SyncPage page = history.sync(session.userId, text(data, "since"));
-        return events.serialize(new Envelope("sync:result", Map.of("messages", page.messages(), "more", page.more()), ref));
+        List<MessageView> messages = withinBytes(page.messages());
+        return events.serialize(new Envelope("sync:result", Map.of("messages", messages,
+                "more", page.more() || messages.size() < page.messages().size()), ref));
+    }
+
+    /**
+     * The first messages of a by-id page that fit in {@code sync-page-bytes} of JSON (at least one).
+     * Cutting the page is safe: the client asks again from the newest message it got.
+     */
+    private List<MessageView> withinBytes(List<MessageView> messages) {
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += events.sizeOf(messages.get(i));
+            if (bytes > syncPageBytes && i > 0) {
+                return messages.subList(0, i);
+            }
+        }
+        return messages;
     }
 
     private List<ChatSync.Position> positions(JsonNode chats) {
@@ -177,6 +218,11 @@ public class SocketProtocol {
             String fields = invalid.getConstraintViolations().stream()
                     .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().collect(Collectors.joining("; "));
             return error("validation_failed", fields, ref);
+        }
+        if (StoreAvailability.isOutage(failure)) {
+            // a sync or read marker while the store is down: retryable, like a send's store_unavailable
+            LOG.warnf("WebSocket event failed: the store is unavailable (%s)", failure.getClass().getSimpleName());
+            return error("store_unavailable", "The store cannot be reached; retry shortly", ref);
         }
         LOG.error("WebSocket event failed", failure);
         return error("internal_error", "The event could not be processed", ref);
