@@ -335,6 +335,15 @@ class KustomizeTest {
                 optionalList(rule, "http", "paths").forEach(p -> backends.add(map(p, "backend")));
             }
             assertFalse(backends.isEmpty(), name(ingress) + " routes somewhere");
+            // the gateway's /q/* (health, metrics) is not for outside: no path of the Ingress may reach it (review L11)
+            for (Map<String, Object> rule : optionalList(ingress, "spec", "rules")) {
+                for (Map<String, Object> path : optionalList(rule, "http", "paths")) {
+                    String p = str(path, "path");
+                    String type = str(path, "pathType");
+                    boolean reachesQ = "/q/metrics".startsWith(p) && !"Exact".equals(type) || p.startsWith("/q");
+                    assertFalse(reachesQ, name(ingress) + ": path " + p + " (" + type + ") would expose the gateway's /q/*");
+                }
+            }
             for (Map<String, Object> backend : backends) {
                 assertEquals("gateway", str(backend, "service", "name"), name(ingress) + " routes to the gateway only");
                 Map<String, Object> port = map(backend, "service", "port");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,6 +15,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -92,12 +98,34 @@ public class MessageWriter {
     private final int maxQueued;
     private final long maxQueuedBytes;
     private final long budgetNanos;
+    private final MeterRegistry meters;
+    /** Read this writer's own counts: removed with it (see ChatMetrics#stop). */
+    private final List<Gauge> gauges;
+    private final Counter shedQueueFull;
+    private final Counter shedBudgetSpent;
+    private final Counter shedStoreUnavailable;
+    private final DistributionSummary batchSize;
+    private final Timer batchTime;
     private volatile boolean running = true;
     private Thread worker;
     private long expiryTimer = -1;
 
     public MessageWriter(ChatConfig config, MessageStore messages, MessageNumbers numbers, StartUpNumbering startUp,
-            StoreAvailability availability, Vertx vertx) {
+            StoreAvailability availability, Vertx vertx, MeterRegistry meters) {
+        this.shedQueueFull = shed(meters, "queue_full");
+        this.shedBudgetSpent = shed(meters, "budget_spent");
+        this.shedStoreUnavailable = shed(meters, "store_unavailable");
+        this.batchSize = DistributionSummary.builder("parley.chat.writer.batch.size")
+                .description("Messages per bulk insert (group commit)").register(meters);
+        this.batchTime = Timer.builder("parley.chat.writer.batch.duration")
+                .description("Time to number and store one batch: the store's write latency as sends see it")
+                .publishPercentileHistogram().register(meters);
+        this.meters = meters;
+        this.gauges = List.of(
+                Gauge.builder("parley.chat.writer.queued.messages", queuedCount, AtomicInteger::get)
+                        .description("Sends queued for the store or being written").register(meters),
+                Gauge.builder("parley.chat.writer.queued.bytes", queuedBytes, AtomicLong::get).baseUnit("bytes")
+                        .description("Heap the queued sends are counted for (bounded by max-queued-bytes)").register(meters));
         this.messages = messages;
         this.numbers = numbers;
         this.startUp = startUp;
@@ -119,6 +147,7 @@ public class MessageWriter {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        gauges.forEach(meters::remove);
         running = false;
         if (expiryTimer >= 0) {
             vertx.cancelTimer(expiryTimer);
@@ -143,11 +172,13 @@ public class MessageWriter {
     public CompletableFuture<Stored> write(Message message) {
         CompletableFuture<Stored> done = new CompletableFuture<>();
         if (availability.refusing()) {
+            shedStoreUnavailable.increment();
             done.completeExceptionally(availability.unavailable());
             return done;
         }
         long bytes = costOf(message);
         if (!admit(bytes)) {
+            shedQueueFull.increment();
             done.completeExceptionally(overloaded("Too many messages waiting for the store"));
             return done;
         }
@@ -180,6 +211,12 @@ public class MessageWriter {
         queuedCount.decrementAndGet();
     }
 
+    private static Counter shed(MeterRegistry meters, String reason) {
+        return Counter.builder("parley.chat.sends.shed").tag("reason", reason)
+                .description("Sends refused at once instead of queued: a full queue, a spent send budget, the store down")
+                .register(meters);
+    }
+
     private static ProblemException overloaded(String why) {
         return ProblemException.unavailable("overloaded", why + "; retry shortly with the same clientMessageId", 1);
     }
@@ -190,6 +227,7 @@ public class MessageWriter {
             return false;
         }
         release(pending);
+        shedBudgetSpent.increment();
         pending.done.completeExceptionally(overloaded("The message waited too long for the store"));
         return true;
     }
@@ -231,10 +269,14 @@ public class MessageWriter {
                 if (availability.refusing()) {
                     // queued just before a batch failed: they would only wait out the same outage
                     ProblemException unavailable = availability.unavailable();
+                    shedStoreUnavailable.increment(batch.size());
                     batch.forEach(p -> p.done.completeExceptionally(unavailable));
                     continue;
                 }
+                long started = System.nanoTime();
                 flush(batch);
+                batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                batchSize.record(batch.size());
                 availability.succeeded();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -59,9 +59,11 @@ public class ChatSocket {
     private final ChatConfig config;
     private final SocketSession.Pace[] paces;
     private final int maxInFlight;
+    private final Refusals refusals;
 
     public ChatSocket(SocketProtocol protocol, ConnectionRegistry registry, PresenceTracker presence, Outbound outbound,
-            ChatConfig config) {
+            ChatConfig config, Refusals refusals) {
+        this.refusals = refusals;
         this.protocol = protocol;
         this.registry = registry;
         this.presence = presence;
@@ -83,6 +85,7 @@ public class ChatSocket {
                 // another upgrade of the same user's passed the admission check at the same moment
                 connection.userData().remove(SESSION);
                 LOG.infof("ws rejected user=%s connection=%s: too many sockets", userId, connection.id());
+                refusals.refused("too_many_sockets");
                 return connection.close(new CloseReason(POLICY_VIOLATION, "too_many_sockets"));
             }
             // closed by the SocketSweeper once this passes
@@ -101,12 +104,16 @@ public class ChatSocket {
         }
         session.heard();
         if (!session.allowFrame()) {
+            refusals.refused("frame_rate");
             refuse(connection, session, "rate_limited", "Too many frames; slow down");
         } else {
             switch (session.arrive(frame, maxInFlight)) {
                 case SocketSession.HANDLE_NOW -> handle(connection, session, frame, Vertx.currentContext(), Thread.currentThread());
-                case SocketSession.BUSY -> refuse(connection, session, "busy",
-                        "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies");
+                case SocketSession.BUSY -> {
+                    refusals.refused("busy");
+                    refuse(connection, session, "busy",
+                            "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies");
+                }
                 default -> {
                     // waits behind the frame being handled; handle() starts it when that one is done
                 }
@@ -143,6 +150,7 @@ public class ChatSocket {
     private void refuse(WebSocketConnection connection, SocketSession session, String code, String message) {
         if (session.strike(config.socket().floodStrikes())) {
             LOG.infof("ws flood user=%s connection=%s: closing", session.userId, connection.id());
+            refusals.refused("flood_close");
             connection.close(new CloseReason(POLICY_VIOLATION, "flood")).subscribe().with(ok -> {
             }, failure -> {
             });

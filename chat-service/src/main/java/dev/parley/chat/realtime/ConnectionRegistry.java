@@ -41,6 +41,20 @@ public class ConnectionRegistry {
         };
     }
 
+    /** Sockets open on this replica (for metrics: one pass over the users, at scrape time). */
+    public int connections() {
+        int open = 0;
+        for (Set<WebSocketConnection> sockets : byUser.values()) {
+            open += sockets.size();
+        }
+        return open;
+    }
+
+    /** Users with a socket on this replica. */
+    public int users() {
+        return byUser.size();
+    }
+
     /** Whether the user may open one more socket here (checked again, exactly, when it opens). */
     boolean roomFor(String userId) {
         return of(userId).size() < maxPerUser;

@@ -60,9 +60,12 @@ public class SocketProtocol {
     private final PresenceTracker presence;
     private final int syncPageBytes;
 
+    private final Refusals refusals;
+
     public SocketProtocol(ObjectMapper json, Validator validator, MessageSender sender, MessageHistory history,
             ChatSync chatSync, ReadReceipts receipts, ChatDirectory directory, ChatEvents events, PresenceTracker presence,
-            ChatConfig config) {
+            ChatConfig config, Refusals refusals) {
+        this.refusals = refusals;
         this.syncPageBytes = config.socket().syncPageBytes();
         this.json = json;
         this.validator = validator;
@@ -90,6 +93,7 @@ public class SocketProtocol {
         JsonNode data = root.path("data");
         SocketSession.Limit limit = LIMITED.get(event);
         if (limit != null && !session.allow(limit)) {
+            refusals.refused(event);
             return Uni.createFrom().item(rateLimited(event, ref));
         }
         Uni<String> reply = switch (event) {
