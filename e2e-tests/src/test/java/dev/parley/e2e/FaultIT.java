@@ -73,13 +73,13 @@ class FaultIT {
     private static final boolean DENSE_NUMBERS = Boolean.getBoolean("parley.faults.expect-dense-numbers");
     /**
      * Whether the gateway always closes a client's socket when the chat-service replica behind it is
-     * killed. Off on this branch: when the replica's connection ends in a reset (the kernel resets a
-     * connection that has unread data when its process dies) the gateway logs "Connection reset by
-     * peer" and leaves the client's side of that tunnel open, so sends on it get no answer at all.
-     * Off, attempts left unanswered on such a socket (opened before the kill, never closed) in the
-     * replica phase are counted and printed but not failed; any other unanswered attempt fails.
+     * killed: on (the gateway's own tunnel closes the client with 1012 {@code upstream_lost} when
+     * the replica's connection ends without a close, reset included), so every attempt on such a
+     * socket is answered or its socket closes. {@code -Dparley.faults.expect-tunnel-close=false}
+     * only counts unanswered attempts on sockets opened before the kill instead of failing on them.
      */
-    private static final boolean TUNNEL_CLOSES = Boolean.getBoolean("parley.faults.expect-tunnel-close");
+    private static final boolean TUNNEL_CLOSES = Boolean.parseBoolean(
+            System.getProperty("parley.faults.expect-tunnel-close", "true"));
     /**
      * chat-service's presence lease here (production: 15 s), so that the presence checks take
      * seconds: a killed replica's users must be offline, and back online, within two of them.
