@@ -18,6 +18,14 @@ public interface ChatConfig {
     int maxContentBytes();
 
     /**
+     * Whether history pages carry {@code Server-Timing} (store and chat-service milliseconds). Off:
+     * timings tell an outsider how the store is doing (review L11); an operator turns it on to
+     * measure (./bench does).
+     */
+    @WithDefault("false")
+    boolean serverTiming();
+
+    /**
      * Most messages one {@code sync} answer carries; the client asks again from the last one. Bytes
      * are capped too ({@link Socket#syncPageBytes()}).
      */

@@ -67,6 +67,8 @@ final class Target implements AutoCloseable {
         properties.put("parley.gateway.rate-limit.sign-in-burst", "1000000");
         properties.put("parley.gateway.rate-limit.user-requests", "1000000");
         properties.put("parley.gateway.rate-limit.user-burst", "1000000");
+        // history pages split into the store's time and chat-service's own (off by default: review L11)
+        properties.put("parley.chat.server-timing", "true");
         if (bcryptCost != null) {
             properties.put("parley.auth.bcrypt-cost", bcryptCost.toString());
         }

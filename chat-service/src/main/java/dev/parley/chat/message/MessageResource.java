@@ -33,6 +33,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
+import dev.parley.chat.ChatConfig;
 import dev.parley.chat.StoreTiming;
 import dev.parley.chat.message.MessageDtos.EditMessage;
 import dev.parley.chat.message.MessageDtos.MessagePage;
@@ -58,6 +59,7 @@ import dev.parley.chat.message.MessageDtos.SendMessage;
                 schema = @Schema(type = SchemaType.INTEGER)))
 public class MessageResource {
 
+    private final boolean serverTiming;
     private final MessageSender sender;
     private final MessageHistory history;
     private final MessageEdits edits;
@@ -65,7 +67,8 @@ public class MessageResource {
     private final JsonWebToken caller;
 
     public MessageResource(MessageSender sender, MessageHistory history, MessageEdits edits, ReadReceipts receipts,
-            JsonWebToken caller) {
+            JsonWebToken caller, ChatConfig config) {
+        this.serverTiming = config.serverTiming();
         this.sender = sender;
         this.history = history;
         this.edits = edits;
@@ -79,7 +82,8 @@ public class MessageResource {
     @Operation(summary = "A page of history", description = "Participants only. Newest first; pass nextCursor as"
             + " before= for older messages. Pages never overlap or skip, whatever arrives meanwhile.")
     @APIResponse(responseCode = "200", description = "The page",
-            headers = @Header(name = "Server-Timing", description = "Milliseconds spent in the store and in chat-service"
+            headers = @Header(name = "Server-Timing", description = "Only when the operator turned it on"
+                    + " (parley.chat.server-timing): milliseconds spent in the store and in chat-service"
                     + " (W3C Server Timing): store;dur=1.234, app;dur=0.567", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
     public RestResponse<MessagePage> history(@PathParam("chatId") String chatId,
@@ -87,7 +91,8 @@ public class MessageResource {
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
         try (StoreTiming.Scope timing = StoreTiming.begin()) {
             MessagePage page = history.page(caller.getSubject(), chatId, before, limit);
-            return RestResponse.ResponseBuilder.ok(page).header("Server-Timing", timing.serverTiming()).build();
+            return serverTiming ? RestResponse.ResponseBuilder.ok(page).header("Server-Timing", timing.serverTiming()).build()
+                    : RestResponse.ok(page);
         }
     }
 
