@@ -116,8 +116,9 @@ public interface GatewayConfig {
      */
     interface RateLimits {
         /**
-         * {@code POST /auth/login} per client address. A ceiling against floods, high enough for a
-         * carrier-grade NAT (thousands of people behind one address); guessing one account's
+         * {@code POST /auth/login} per client address. A ceiling against floods (each login is a
+         * bcrypt in auth-service), high enough for a carrier-grade NAT: thousands of people behind
+         * one address, 200 of them at the same moment, then 10 a second. Guessing one account's
          * password is limited by auth-service per account, not here.
          */
         @WithDefault("600")
@@ -126,7 +127,7 @@ public interface GatewayConfig {
         @WithDefault("PT1M")
         Duration signInPeriod();
 
-        @WithDefault("100")
+        @WithDefault("200")
         long signInBurst();
 
         /**
