@@ -59,6 +59,7 @@ class RateLimitTest {
             overrides.put("parley.gateway.trusted-proxies", "127.0.0.1");
             overrides.put("quarkus.http.proxy.proxy-address-forwarding", "true");
             overrides.put("quarkus.http.proxy.allow-x-forwarded", "true");
+            overrides.put("quarkus.http.proxy.trusted-proxies", "127.0.0.1/32,10.0.0.0/8,fd00::/8"); // as gateway.env has it
             return overrides;
         }
     }
