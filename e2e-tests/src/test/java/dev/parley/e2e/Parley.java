@@ -45,9 +45,13 @@ final class Parley implements AutoCloseable {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path data = Path.of("target", "e2e-" + name).toAbsolutePath();
         deleteTree(data);
-        // every test signs in from one address: lift the per-address sign-in limit (its own tests are in gateway)
+        // every test signs up, in and refreshes from one address: lift the per-address limits (their own tests are in gateway)
         Map<String, String> properties = new java.util.HashMap<>(Map.of("parley.gateway.rate-limit.sign-in-requests", "1000",
-                "parley.gateway.rate-limit.sign-in-burst", "1000"));
+                "parley.gateway.rate-limit.sign-in-burst", "1000",
+                "parley.gateway.rate-limit.register-requests", "1000",
+                "parley.gateway.rate-limit.register-burst", "1000",
+                "parley.gateway.rate-limit.refresh-requests", "1000",
+                "parley.gateway.rate-limit.refresh-burst", "1000"));
         properties.putAll(extra);
         return new Parley(Stack.start(new Stack.Options(root, data, portOffset, mongoUri, chatReplicas, redisUri, properties)));
     }

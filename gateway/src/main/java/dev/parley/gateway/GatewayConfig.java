@@ -22,6 +22,16 @@ public interface GatewayConfig {
 
     RateLimits rateLimit();
 
+    /**
+     * Peers whose {@code X-Forwarded-For} is believed (IP addresses or CIDRs, e.g. the ingress
+     * controller's pod range {@code 10.244.0.0/16}); none by default, and then the TCP peer is the
+     * client. From a trusted peer the client is the rightmost hop that is not itself trusted
+     * (see {@code edge.TrustedProxies}).
+     */
+    Optional<List<String>> trustedProxies();
+
+    Redis redis();
+
     WebSession webSession();
 
     WebSockets websocket();
@@ -98,18 +108,56 @@ public interface GatewayConfig {
         Optional<List<String>> origins();
     }
 
+    /**
+     * "N per period, burst B": at most B back to back, and N per period over time (see
+     * {@code ratelimit.RateLimiter}). Sign-in, registration and refresh are per client address (an
+     * IPv6 /64), shared by every replica through Redis when {@code parley.gateway.redis.enabled};
+     * the rest is per user, per replica.
+     */
     interface RateLimits {
-        /** Per client IP on {@code POST /auth/register}, {@code /auth/login} and {@code /auth/refresh}. */
-        @WithDefault("10")
+        /**
+         * {@code POST /auth/login} per client address. A ceiling against floods (each login is a
+         * bcrypt in auth-service), high enough for a carrier-grade NAT: thousands of people behind
+         * one address, 200 of them at the same moment, then 10 a second. Guessing one account's
+         * password is limited by auth-service per account, not here.
+         */
+        @WithDefault("600")
         long signInRequests();
 
         @WithDefault("PT1M")
         Duration signInPeriod();
 
-        @WithDefault("5")
+        @WithDefault("200")
         long signInBurst();
 
-        /** Per user (JWT {@code sub}) everywhere else; per IP for anonymous calls there. */
+        /**
+         * {@code POST /auth/register} per client address: a class or a conference (200 people)
+         * may sign up at once from one address, after which one account per 12 s per address.
+         */
+        @WithDefault("300")
+        long registerRequests();
+
+        @WithDefault("PT1H")
+        Duration registerPeriod();
+
+        @WithDefault("200")
+        long registerBurst();
+
+        /**
+         * {@code POST /auth/refresh} per client address, a budget of its own so that sign-ins never
+         * starve refreshes (review M6). Generous: 30 per second is every session of some 27,000
+         * people behind one address refreshing its 15-minute token.
+         */
+        @WithDefault("1800")
+        long refreshRequests();
+
+        @WithDefault("PT1M")
+        Duration refreshPeriod();
+
+        @WithDefault("300")
+        long refreshBurst();
+
+        /** Per user (JWT {@code sub}) everywhere else, per replica; per client address for anonymous calls there. */
         @WithDefault("50")
         long userRequests();
 
@@ -119,9 +167,32 @@ public interface GatewayConfig {
         @WithDefault("100")
         long userBurst();
 
-        /** Upper bound on remembered clients; the least recently seen are forgotten first. */
+        /** Upper bound on clients remembered in memory per limit; the least recently seen are forgotten first. */
         @WithDefault("100000")
         long maxClients();
+    }
+
+    /** Redis for the limits every replica shares (sign-in, registration, refresh). */
+    interface Redis {
+        /** Share those limits through Redis (needs {@code quarkus.redis.hosts}); off: each replica counts alone. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Start of every key the gateway writes, {@code <prefix>:rate:<limit>:<client>}. */
+        @WithDefault("parley:gateway")
+        String prefix();
+
+        /**
+         * How long a limit check waits for Redis. Past it (or on any Redis error) this request is
+         * counted in this replica's own buckets instead, and so is every request for
+         * {@link #retryAfter()}.
+         */
+        @WithDefault("PT0.1S")
+        Duration timeout();
+
+        /** After a failed or slow Redis call, how long the replica counts alone before it tries Redis again. */
+        @WithDefault("PT5S")
+        Duration retryAfter();
     }
 
     /** The web client's session: its refresh token in a cookie the gateway keeps (see BrowserSession). */

@@ -65,6 +65,10 @@ final class Target implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("parley.gateway.rate-limit.sign-in-requests", "1000000");
         properties.put("parley.gateway.rate-limit.sign-in-burst", "1000000");
+        properties.put("parley.gateway.rate-limit.register-requests", "1000000");
+        properties.put("parley.gateway.rate-limit.register-burst", "1000000");
+        properties.put("parley.gateway.rate-limit.refresh-requests", "1000000");
+        properties.put("parley.gateway.rate-limit.refresh-burst", "1000000");
         properties.put("parley.gateway.rate-limit.user-requests", "1000000");
         properties.put("parley.gateway.rate-limit.user-burst", "1000000");
         // history pages split into the store's time and chat-service's own (off by default: review L11)

@@ -18,7 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The first thing every request meets, before authentication: request id, security and CORS
- * headers on whatever response follows, the access log, CORS preflights and the body-size limit.
+ * headers on whatever response follows, who the client is, the access log, CORS preflights and the
+ * body-size limit.
  */
 @ApplicationScoped
 public class EdgeFilter {
@@ -31,13 +32,15 @@ public class EdgeFilter {
     private final CorsPolicy cors;
     private final AccessLog accessLog;
     private final GatewayProblems problems;
+    private final TrustedProxies proxies;
     private final long maxBodyBytes;
 
-    public EdgeFilter(CorsPolicy cors, AccessLog accessLog, GatewayProblems problems,
+    public EdgeFilter(CorsPolicy cors, AccessLog accessLog, GatewayProblems problems, TrustedProxies proxies,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
         this.cors = cors;
         this.accessLog = accessLog;
         this.problems = problems;
+        this.proxies = proxies;
         this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
@@ -52,6 +55,7 @@ public class EdgeFilter {
         String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
         request.headers().set(RequestIds.HEADER, requestId); // what the upstream receives
         MDC.put(RequestIds.MDC_KEY, requestId);
+        ctx.put(ClientAddress.KEY, proxies.clientOf(request)); // once, before anything keys a budget by it
 
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         boolean originAllowed = origin != null && cors.allows(origin, request);

@@ -88,11 +88,13 @@ public class UpstreamRoutes {
             problems.send(ctx, GatewayProblems.notFound());
             return;
         }
-        if (!limiter.admit(ctx)) {
-            return;
-        }
+        limiter.admit(ctx, () -> proxy(ctx, upstream));
+    }
+
+    private void proxy(RoutingContext ctx, Upstream upstream) {
+        HttpServerRequest request = ctx.request();
         String uri = ctx.normalizedPath() + (request.query() == null ? "" : "?" + request.query());
-        ClientAddress.forward(request);
+        ClientAddress.forward(ctx);
         // the API is bearer-only: no service reads cookies, and the web client's refresh cookie stays here
         request.headers().remove(HttpHeaders.COOKIE);
         BrowserSession.Exchange webSession = browserSession.exchange(ctx);

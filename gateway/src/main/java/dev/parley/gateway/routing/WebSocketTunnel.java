@@ -76,9 +76,10 @@ public class WebSocketTunnel {
 
     void open(RoutingContext ctx) {
         ctx.put(AccessLog.ROUTE, ROUTE);
-        if (!limiter.admit(ctx)) {
-            return;
-        }
+        limiter.admit(ctx, () -> openAdmitted(ctx));
+    }
+
+    private void openAdmitted(RoutingContext ctx) {
         String user = CallerId.of(ctx);
         SocketQuota.Slot slot = quota.take(user);
         if (slot == null) {
@@ -87,7 +88,7 @@ public class WebSocketTunnel {
             return;
         }
         HttpServerRequest request = ctx.request();
-        ClientAddress.forward(request);
+        ClientAddress.forward(ctx);
         WebSocketConnectOptions upgrade = upgradeFor(request);
         connect(instances.rotation(Upstream.CHAT), 0, upgrade).onComplete(connected -> {
             if (connected.failed()) {
