@@ -194,6 +194,16 @@ public interface ChatConfig {
         Duration reconnectMaxDelay();
 
         /**
+         * Bytes of event frames the replica relay may have handed to its publishing connection to
+         * Redis and not yet had acknowledged (Redis slow or stalled). Past it, an event is not
+         * relayed to other replicas: its recipients there are told, in a notice a second later, to
+         * reconnect and sync (1012 {@code relay_restored}); local delivery is unaffected. At most
+         * 1024 such frames wait whatever their size.
+         */
+        @WithDefault("4M")
+        MemorySize maxPublishBytes();
+
+        /**
          * How long a replica's presence lease on a user (and its heartbeat) lasts unless renewed.
          * Renewed every third of it; a replica that stopped renewing is cleaned up by another one,
          * so a killed replica's users go offline within about 1.3 leases.

@@ -70,21 +70,61 @@ public final class RedisProcess implements AutoCloseable {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(2000);
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int b;
-            while ((b = in.read()) != -1 && b != '\r') {
-                line.append((char) b);
-            }
-            return line.toString();
+            write(socket, args);
+            return line(socket.getInputStream());
         }
+    }
+
+    /**
+     * How many PUBLISH commands this server has executed since it started ({@code INFO commandstats},
+     * {@code cmdstat_publish:calls=N}); 0 before the first.
+     */
+    public long publishCalls() throws IOException {
+        String stats = bulk("INFO", "commandstats");
+        int at = stats.indexOf("cmdstat_publish:calls=");
+        if (at < 0) {
+            return 0;
+        }
+        int from = at + "cmdstat_publish:calls=".length();
+        int to = stats.indexOf(',', from);
+        return Long.parseLong(stats.substring(from, to));
+    }
+
+    /** Sends one command whose reply is a bulk string ({@code $len} then the bytes); returns that string. */
+    public String bulk(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            write(socket, args);
+            InputStream in = socket.getInputStream();
+            String header = line(in);
+            if (!header.startsWith("$")) {
+                throw new IOException("not a bulk reply: " + header);
+            }
+            int length = Integer.parseInt(header.substring(1));
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void write(Socket socket, String... args) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** One reply line without its CRLF. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\r') {
+            line.append((char) b);
+        }
+        in.read(); // the LF
+        return line.toString();
     }
 
     private boolean answersPing() {

@@ -25,7 +25,8 @@ import io.vertx.core.json.JsonObject;
  * This replica survives a restart of the Redis it shares with the others: sockets keep opening,
  * readiness says when it cannot relay, events from other replicas flow again once Redis is back,
  * and the sockets that lived through the outage are told to reconnect and sync. The other replica
- * is played by the test, publishing on a user's channel in the relay's frame format.
+ * is played by the test, publishing on the events channel in the relay's frame format (one frame
+ * naming its recipients, here one with no socket on this replica and one with).
  */
 @QuarkusTest
 @ChatTestResources
@@ -76,15 +77,15 @@ class RelayOutageTest {
             benAfter.drain();
             String fromOtherReplica = new JsonObject().put("event", "message:receive").put("data",
                     new JsonObject().put("message", new JsonObject().put("content", "across the restart"))).encode();
-            String frame = "another-replica\n" + ben.id() + "\n\n" + fromOtherReplica;
-            awaitTrue(() -> publish(PrivateRedisResource.PREFIX + ":user:" + ben.id(), frame) > 0,
-                    "this replica subscribed to ben's channel again");
+            String frame = "another-replica\n\n" + carol.id() + "," + ben.id() + "\n" + fromOtherReplica;
+            awaitTrue(() -> publish(PrivateRedisResource.PREFIX + ":events", frame) > 0,
+                    "this replica subscribed to the events channel again");
             JsonObject received = benAfter.await("message:receive");
             assertNotNull(received);
             assertEquals("across the restart", received.getJsonObject("data").getJsonObject("message").getString("content"));
 
             // another replica whose relay was down dropped events for ben: his socket here syncs too
-            publish(PrivateRedisResource.PREFIX + ":user:" + ben.id(), "another-replica\n" + ben.id() + "\n!missed\n");
+            publish(PrivateRedisResource.PREFIX + ":events", "another-replica\n!missed\n" + carol.id() + "," + ben.id() + "\n");
             assertEquals(1012, benAfter.awaitClose(), "a socket of a user another replica dropped events for is closed with 1012");
         }
     }

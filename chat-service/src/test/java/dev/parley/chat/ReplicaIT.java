@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +14,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,9 +39,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Two chat-service processes (the packaged application) on one store and one real Redis: users
- * connected to different replicas chat both ways, presence holds across replicas, and when one
- * replica is killed (kill -9, no socket closed) its users go offline for their contacts on the other.
+ * Two chat-service processes (the packaged application) on one store and one real Redis (a
+ * redis-server of this test's own, {@link RedisProcess}, so its command counts are this test's):
+ * users connected to different replicas chat both ways, an event crosses to the other replica in one
+ * PUBLISH whatever the number of recipients, presence holds across replicas, and when one replica is
+ * killed (kill -9, no socket closed) its users go offline for their contacts on the other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaIT {
@@ -48,6 +53,7 @@ class ReplicaIT {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static MongoServer store;
+    private static RedisProcess redis;
     private static Process first;
     private static Process second;
     private static int firstPort;
@@ -59,15 +65,15 @@ class ReplicaIT {
         store = new MongoServer(new MemoryBackend());
         store.bind("127.0.0.1", 0);
         String mongo = "mongodb://127.0.0.1:" + store.getLocalAddress().getPort();
-        String redis = TestRedis.uri();
+        redis = RedisProcess.startOnFreePort();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String messageKey = Base64.getEncoder().encodeToString(key);
         String prefix = "parley-it-" + System.nanoTime();
         firstPort = TestRedis.freePort();
         secondPort = TestRedis.freePort();
-        first = start("first", firstPort, mongo, redis, messageKey, prefix);
-        second = start("second", secondPort, mongo, redis, messageKey, prefix);
+        first = start("first", firstPort, mongo, redis.uri(), messageKey, prefix);
+        second = start("second", secondPort, mongo, redis.uri(), messageKey, prefix);
         awaitReady(first, firstPort);
         awaitReady(second, secondPort);
         vertx = Vertx.vertx();
@@ -88,6 +94,9 @@ class ReplicaIT {
         }
         if (store != null) {
             store.shutdownNow();
+        }
+        if (redis != null) {
+            redis.close();
         }
     }
 
@@ -127,9 +136,101 @@ class ReplicaIT {
         }
     }
 
-    /** Last: it kills the second replica. */
+    /**
+     * Issue 14 item 5: a message to a 100-member group is one PUBLISH (it was one per member: 100),
+     * reaches each member's socket exactly once on either replica, and never the sending socket,
+     * while the sender's other socket, on the other replica, gets it (exceptConnection across replicas).
+     */
     @Test
     @Order(2)
+    void aMessageToAHundredMemberGroupIsOnePublishAndReachesEverySocketOnceOnEitherReplica() throws Exception {
+        List<TestUser> members = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            members.add(TestUser.create("member" + i));
+        }
+        TestUser ann = members.get(0);
+        String chat = RestAssured.given().baseUri("http://127.0.0.1:" + firstPort).auth().oauth2(ann.token())
+                .contentType(ContentType.JSON).body(Map.of("name", "a hundred",
+                        "participantIds", members.stream().skip(1).map(TestUser::id).toList()))
+                .post("/chat").then().statusCode(201).extract().path("id");
+
+        // the count first, with no socket open anywhere: nothing else (presence) publishes meanwhile
+        long before = redis.publishCalls();
+        sendOverRest(firstPort, ann, chat, "counted");
+        awaitTrue(() -> publishesSince(before) >= 1, "the message published");
+        sendOverRest(secondPort, members.get(1), chat, "counted too");
+        awaitTrue(() -> publishesSince(before) >= 2, "the second message published");
+        long publishes = publishesSince(before);
+        System.out.println("[fan-out] PUBLISH calls for two messages to a 100-member group: " + publishes);
+        assertEquals(2, publishes, "one PUBLISH per event, whatever the number of recipients (was one per member)");
+
+        List<TestSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                sockets.add(TestSocket.connect(vertx, ws(i % 2 == 0 ? firstPort : secondPort), members.get(i).token()));
+            }
+            TestSocket annOnFirst = sockets.get(0);
+            TestSocket annOnSecond = TestSocket.connect(vertx, ws(secondPort), ann.token());
+            sockets.add(annOnSecond);
+            for (TestSocket socket : sockets) {
+                socket.drain();
+            }
+
+            annOnFirst.reply(annOnFirst.send("message:send", Map.of("chatId", chat, "content", "to a hundred")));
+            for (TestSocket socket : sockets) {
+                if (socket != annOnFirst) {
+                    socket.await(f -> isMessage(f, "to a hundred"), "the message at every other socket");
+                }
+            }
+            // a barrier: the second replica's message reaches the first after the first's echo of its own
+            annOnSecond.reply(annOnSecond.send("message:send", Map.of("chatId", chat, "content", "from the other side")));
+            for (TestSocket socket : sockets) {
+                if (socket != annOnSecond) {
+                    socket.await(f -> isMessage(f, "from the other side"), "the second message at every other socket");
+                }
+            }
+            for (int i = 0; i < sockets.size(); i++) {
+                assertEquals(0, sockets.get(i).count("message:receive"),
+                        "socket " + i + " got a message twice, or its own");
+            }
+        } finally {
+            for (TestSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static void sendOverRest(int port, TestUser from, String chat, String content) {
+        RestAssured.given().baseUri("http://127.0.0.1:" + port).auth().oauth2(from.token()).contentType(ContentType.JSON)
+                .body(Map.of("chatId", chat, "content", content)).post("/chat/message").then().statusCode(201);
+    }
+
+    private static long publishesSince(long before) {
+        try {
+            return redis.publishCalls() - before;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within 10 s: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling a condition with a deadline
+        }
+    }
+
+    private static boolean isMessage(JsonObject frame, String content) {
+        return "message:receive".equals(frame.getString("event"))
+                && content.equals(frame.getJsonObject("data").getJsonObject("message").getString("content"));
+    }
+
+    /** Last: it kills the second replica. */
+    @Test
+    @Order(3)
     void aKilledReplicasUsersGoOfflineForTheirContactsOnTheOtherReplicaWithinTwoLeases() throws Exception {
         TestUser ann = TestUser.create("ann");
         TestUser ben = TestUser.create("ben");

@@ -12,8 +12,8 @@ import io.smallrye.mutiny.Uni;
 import dev.parley.chat.ChatConfig;
 
 /**
- * The WebSocket connections open on this replica, by user (what fan-out delivers to). While a user
- * has one here, this replica follows their events from other replicas through the {@link ReplicaRelay}.
+ * The WebSocket connections open on this replica, by user (what fan-out delivers to, for events
+ * from this replica and from others through the {@link ReplicaRelay}).
  * A user has at most {@code parley.chat.socket.max-sockets-per-user} here: {@link SocketAdmission}
  * refuses the upgrade past it, and {@link #opened} keeps it exact when two upgrades race.
  */
@@ -21,11 +21,9 @@ import dev.parley.chat.ChatConfig;
 public class ConnectionRegistry {
 
     private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
-    private final ReplicaRelay relay;
     private final int maxPerUser;
 
-    public ConnectionRegistry(ReplicaRelay relay, ChatConfig config) {
-        this.relay = relay;
+    public ConnectionRegistry(ChatConfig config) {
         this.maxPerUser = config.socket().maxSocketsPerUser();
     }
 
@@ -35,8 +33,7 @@ public class ConnectionRegistry {
      */
     public Uni<Boolean> opened(String userId, WebSocketConnection connection) {
         return switch (add(userId, connection)) {
-            case FIRST -> relay.follow(userId).replaceWith(true);
-            case ANOTHER -> Uni.createFrom().item(true);
+            case FIRST, ANOTHER -> Uni.createFrom().item(true);
             default -> Uni.createFrom().item(false);
         };
     }
@@ -61,7 +58,8 @@ public class ConnectionRegistry {
     }
 
     public Uni<Void> closed(String userId, WebSocketConnection connection) {
-        return remove(userId, connection) ? relay.unfollow(userId) : Uni.createFrom().voidItem();
+        remove(userId, connection);
+        return Uni.createFrom().voidItem();
     }
 
     private enum Added {

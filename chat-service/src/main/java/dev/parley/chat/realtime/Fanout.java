@@ -10,8 +10,10 @@ import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * Delivers one serialized event to every open connection of some users: those on this replica
- * directly, those on other replicas through the {@link ReplicaRelay} (when Redis is configured).
- * Each event is serialized once, whatever the number of recipients. Created at start-up: it is
+ * directly, those on other replicas through the {@link ReplicaRelay} (when Redis is configured), in
+ * one publish per event that names the recipients. Each event is serialized once, whatever the
+ * number of recipients, and a replica receiving it looks each recipient up in its registry (users
+ * with no socket here cost a map lookup). Created at start-up: it is
  * also where frames from other replicas are delivered, which may happen before this replica sends
  * anything itself.
  */
@@ -27,17 +29,25 @@ public class Fanout {
         this.registry = registry;
         this.relay = relay;
         this.outbound = outbound;
-        relay.onRemote(remote -> deliverLocally(remote.userId(), remote.json(), Outbound.utf8Length(remote.json()),
-                remote.exceptConnection()));
+        relay.onRemote(remote -> {
+            int bytes = Outbound.utf8Length(remote.json());
+            for (String userId : remote.userIds()) {
+                deliverLocally(userId, remote.json(), bytes, remote.exceptConnection());
+            }
+        });
     }
 
-    /** @param exceptConnection a connection id not to send to (the sender's own), or null */
+    /**
+     * Delivers to the users' sockets here, then relays the event to the other replicas in one
+     * publish naming them all.
+     * @param exceptConnection a connection id not to send to (the sender's own), or null
+     */
     public void toUsers(Collection<String> userIds, String json, String exceptConnection) {
         int bytes = Outbound.utf8Length(json);
         for (String userId : userIds) {
             deliverLocally(userId, json, bytes, exceptConnection);
-            relay.publish(userId, json, exceptConnection);
         }
+        relay.publish(userIds, json, bytes, exceptConnection);
     }
 
     /** Delivery on this replica only (what the relay calls for events from other replicas), within each socket's budget. */

@@ -1,10 +1,15 @@
 package dev.parley.chat.realtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -15,8 +20,6 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -30,20 +33,34 @@ import io.vertx.mutiny.redis.client.Response;
 import dev.parley.chat.ChatConfig;
 
 /**
- * Carries events between chat-service replicas over Redis pub/sub, one channel per user. A
- * replica subscribes to a user's channel while that user has a connection on it, so an event
- * crosses only to replicas that have a recipient, and each recipient connection gets it once.
- * A replica ignores what it published itself (it delivered those locally already). With Redis
- * disabled (one replica) everything stays in-process.
+ * Carries events between chat-service replicas over Redis pub/sub: <b>one PUBLISH per event</b>, on
+ * one channel ({@code <prefix>:events}) that every replica subscribes to, carrying the recipients
+ * and the frame once:
+ * <pre>
+ * replicaId \n exceptConnection \n userId,userId,... \n json
+ * </pre>
+ * A receiving replica reads the three header lines (no JSON parsing: the frame goes to its sockets
+ * as it came) and delivers to its own sockets of those users, a map lookup per user. A replica
+ * ignores what it published itself (it delivered those locally already). With Redis disabled (one
+ * replica) everything stays in-process. Why one channel and not one per user or per replica:
+ * docs/reliability.md ("Replicas and Redis").
  *
- * <p>When the subscription connection is lost (Redis restarts, the network drops), the relay
- * reconnects for ever, with a jittered pause that doubles up to a ceiling
- * ({@code parley.chat.redis.reconnect-*}), and subscribes again to this replica's channel and
- * every user it follows in one SUBSCRIBE. Meanwhile sockets keep opening and closing (who is
- * followed is only recorded, and picked up by the resubscription), events for other replicas are
- * dropped, and readiness ({@link RelayReadiness}) is down. Once it is back, {@link Restored} is
+ * <p>Two connections of its own: one in subscribe mode, one that publishes. All of a replica's
+ * publishes go down that one connection, pipelined, so Redis relays them in the order they were
+ * made (a pool would let two events of one sender overtake each other). What waits on it is bounded:
+ * at most {@code parley.chat.redis.max-publish-bytes} of frames and {@link #MAX_PUBLISHES} frames
+ * handed to it and not yet acknowledged; past either, an event is not relayed and its recipients
+ * are remembered as missed (below), so a slow Redis costs other replicas' clients a reconnect and a
+ * sync, never this replica's heap. A publish unanswered for 5 s, or failed, means the connection is
+ * no longer trusted: both are dropped and the reconnect loop takes over.
+ *
+ * <p>When either connection is lost (Redis restarts, the network drops), the relay reconnects for
+ * ever, with a jittered pause that doubles up to a ceiling ({@code parley.chat.redis.reconnect-*}),
+ * and subscribes again. Meanwhile events for other replicas are dropped (their recipients
+ * remembered) and readiness ({@link RelayReadiness}) is down. Once it is back, {@link Restored} is
  * fired: every socket open here may have missed events and is closed with 1012, so its client
- * reconnects and catches up with {@code sync} (docs/reliability.md says why).
+ * reconnects and catches up with {@code sync}; and a notice names the users whose events it dropped,
+ * on which the replicas holding their sockets close those with 1012 too ({@link Missed}).
  */
 @ApplicationScoped
 public class ReplicaRelay {
@@ -51,8 +68,11 @@ public class ReplicaRelay {
     private static final Logger LOG = Logger.getLogger(ReplicaRelay.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    /** A frame from another replica for local delivery. */
-    public record Remote(String userId, String json, String exceptConnection) {
+    /** Frames handed to the publishing connection and not yet acknowledged, at most (the client's own queue holds 2048). */
+    static final int MAX_PUBLISHES = 1024;
+
+    /** A frame from another replica for local delivery to those of its recipients who have sockets here. */
+    public record Remote(List<String> userIds, String json, String exceptConnection) {
     }
 
     /** The relay is connected again after having been without Redis for {@code downMillis}. */
@@ -60,58 +80,65 @@ public class ReplicaRelay {
     }
 
     /**
-     * Another replica could not relay events for this user while its relay was down: their sockets
-     * here missed them.
+     * Another replica could not relay events for this user (its relay was down, or Redis too slow):
+     * their sockets here missed them.
      */
     public record Missed(String userId) {
     }
 
     /** In the connection field of a frame: not an event, a {@link Missed} notice (connection ids never start with '!'). */
     private static final String MISSED = "!missed";
-    /** Users remembered as missing events while down; past this, the rest only catch up at their next reconnect. */
+    /** Users remembered as missing events; past this, the rest only catch up at their next reconnect. */
     private static final int MISSED_CAP = 10_000;
+    /** Users named in one missed-events notice. */
+    private static final int MISSED_PER_NOTICE = 1000;
 
-    /** One subscription connection, and whether it has ended (it may end before it is swapped in). */
+    /** A subscription connection and a publishing connection, and whether either has ended (it may end before it is swapped in). */
     private static final class Link {
-        final RedisConnection connection;
-        /** The users its first SUBSCRIBE named. */
-        final Set<String> subscribed;
+        final RedisConnection subscriber;
+        final RedisConnection publisher;
         volatile boolean ended;
 
-        Link(RedisConnection connection, Set<String> subscribed) {
-            this.connection = connection;
-            this.subscribed = subscribed;
+        Link(RedisConnection subscriber, RedisConnection publisher) {
+            this.subscriber = subscriber;
+            this.publisher = publisher;
+        }
+
+        Uni<Void> close() {
+            return Uni.combine().all().unis(subscriber.close().onFailure().recoverWithNull(),
+                    publisher.close().onFailure().recoverWithNull()).discardItems();
         }
     }
 
     private final boolean enabled;
-    private final String prefix;
+    private final String channel;
     private final long initialDelay;
     private final long maxDelay;
+    private final long maxPublishBytes;
     private final String replicaId = UUID.randomUUID().toString();
-    private final Instance<ReactiveRedisDataSource> redisSource;
     private final Instance<Redis> redisClient;
     private final Vertx vertx;
     private final Event<Restored> restored;
     private final Event<Missed> missedHere;
-    /** Users on other replicas whose events this replica dropped while its relay was down. */
+    /** Users on other replicas whose events this replica did not relay. */
     private final Set<String> missedThere = ConcurrentHashMap.newKeySet();
-    private final Set<String> followed = ConcurrentHashMap.newKeySet();
-    private ReactivePubSubCommands<String> pubsub;
-    /** The connection in subscribe mode, or null while there is none; channels are added and dropped on it as users come and go. */
+    /** The connections in use, or null while there are none. */
     private final AtomicReference<Link> link = new AtomicReference<>();
+    private final AtomicLong bytesInFlight = new AtomicLong();
+    private final AtomicLong publishesInFlight = new AtomicLong();
+    private final AtomicBoolean noticeScheduled = new AtomicBoolean();
     private volatile long downSince;
     private volatile boolean stopping;
     private volatile Consumer<Remote> receiver = remote -> {
     };
 
-    public ReplicaRelay(ChatConfig config, Instance<ReactiveRedisDataSource> redisSource, Instance<Redis> redisClient,
-            Vertx vertx, Event<Restored> restored, Event<Missed> missedHere) {
+    public ReplicaRelay(ChatConfig config, Instance<Redis> redisClient, Vertx vertx, Event<Restored> restored,
+            Event<Missed> missedHere) {
         this.enabled = config.redis().enabled();
-        this.prefix = config.redis().prefix();
+        this.channel = config.redis().prefix() + ":events";
         this.initialDelay = Math.max(1, config.redis().reconnectInitialDelay().toMillis());
         this.maxDelay = Math.max(initialDelay, config.redis().reconnectMaxDelay().toMillis());
-        this.redisSource = redisSource;
+        this.maxPublishBytes = config.redis().maxPublishBytes().asLongValue();
         this.redisClient = redisClient;
         this.vertx = vertx;
         this.restored = restored;
@@ -122,11 +149,10 @@ public class ReplicaRelay {
         if (!enabled) {
             return;
         }
-        pubsub = redisSource.get().pubsub(String.class);
         try {
-            Link first = connect().await().atMost(TIMEOUT);
+            Link first = connect().await().atMost(TIMEOUT.multipliedBy(2));
             swapIn(first);
-            LOG.infof("Replica %s relaying through Redis", replicaId);
+            LOG.infof("Replica %s relaying through Redis on %s", replicaId, channel);
         } catch (RuntimeException e) {
             // not ready until it connects; the loop below keeps trying
             downSince = System.currentTimeMillis();
@@ -139,13 +165,13 @@ public class ReplicaRelay {
         stopping = true;
         Link current = link.getAndSet(null);
         if (current != null) {
-            current.connection.close().subscribe().with(ok -> {
+            current.close().subscribe().with(ok -> {
             }, failure -> {
             });
         }
     }
 
-    /** True while the relay has its subscription connection (always with Redis disabled). */
+    /** True while the relay has its connections (always with Redis disabled). */
     public boolean connected() {
         return !enabled || link.get() != null;
     }
@@ -154,32 +180,37 @@ public class ReplicaRelay {
         return enabled;
     }
 
-    /** Opens a subscription connection and subscribes to this replica's channel and every followed user, in one SUBSCRIBE. */
+    /** Opens the publishing connection and a subscription connection subscribed to the events channel. */
     private Uni<Link> connect() {
-        return redisClient.get().connect().chain(connection -> {
-            Link candidate = new Link(connection, Set.copyOf(followed));
-            connection.handler(this::onPush);
-            connection.exceptionHandler(failure -> LOG.debugf("Relay subscription connection failed: %s", failure.getMessage()));
-            connection.endHandler(() -> {
-                candidate.ended = true;
-                lost(candidate);
-            });
-            Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(prefix + ":replica:" + replicaId);
-            candidate.subscribed.forEach(userId -> subscribe.arg(channel(userId)));
-            return connection.send(subscribe).ifNoItem().after(TIMEOUT).fail()
-                    .onFailure().call(failure -> connection.close().onFailure().recoverWithNull())
-                    .replaceWith(candidate);
-        });
+        return redisClient.get().connect().chain(subscriber -> redisClient.get().connect()
+                .onFailure().call(failure -> subscriber.close().onFailure().recoverWithNull())
+                .chain(publisher -> {
+                    Link candidate = new Link(subscriber, publisher);
+                    subscriber.handler(this::onPush);
+                    for (RedisConnection connection : List.of(subscriber, publisher)) {
+                        connection.exceptionHandler(failure -> LOG.debugf("Relay connection failed: %s", failure.getMessage()));
+                        connection.endHandler(() -> {
+                            candidate.ended = true;
+                            lost(candidate);
+                        });
+                    }
+                    return subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).ifNoItem().after(TIMEOUT).fail()
+                            .onFailure().call(failure -> candidate.close())
+                            .replaceWith(candidate);
+                }));
     }
 
-    /** The connection in use ended: one warning, then the reconnect loop. Only the first report of a link counts. */
+    /** The connections in use failed: one warning, then the reconnect loop. Only the first report of a link counts. */
     private void lost(Link ended) {
         if (stopping || !link.compareAndSet(ended, null)) {
             return;
         }
         downSince = System.currentTimeMillis();
-        LOG.warnf("Relay lost its Redis subscription connection; events from other replicas stop until it is back "
+        LOG.warnf("Relay lost its Redis connections; events from and to other replicas stop until it is back "
                 + "(reconnecting every %d..%d ms)", initialDelay, maxDelay);
+        ended.close().subscribe().with(ok -> {
+        }, failure -> {
+        });
         scheduleReconnect(0);
     }
 
@@ -212,61 +243,60 @@ public class ReplicaRelay {
     }
 
     /**
-     * Makes a freshly subscribed connection the one in use, then brings its channels up to date
-     * with the users followed or unfollowed while it was subscribing.
-     * @return false when it ended already (the loop goes on)
+     * Makes freshly opened connections the ones in use.
+     * @return false when one ended already (the loop goes on)
      */
     private boolean swapIn(Link fresh) {
         link.set(fresh);
         if (fresh.ended) {
             if (link.compareAndSet(fresh, null)) {
                 downSince = System.currentTimeMillis();
+                fresh.close().subscribe().with(ok -> {
+                }, failure -> {
+                });
                 scheduleReconnect(0);
             }
             return false;
-        }
-        Request missed = Request.cmd(Command.SUBSCRIBE);
-        Request stale = Request.cmd(Command.UNSUBSCRIBE);
-        boolean anyMissed = false;
-        boolean anyStale = false;
-        for (String userId : followed) {
-            if (!fresh.subscribed.contains(userId)) {
-                missed.arg(channel(userId));
-                anyMissed = true;
-            }
-        }
-        for (String userId : fresh.subscribed) {
-            if (!followed.contains(userId)) {
-                stale.arg(channel(userId));
-                anyStale = true;
-            }
-        }
-        if (anyMissed) {
-            send(fresh, missed).subscribe().with(ok -> {
-            });
-        }
-        if (anyStale) {
-            send(fresh, stale).subscribe().with(ok -> {
-            });
         }
         return true;
     }
 
     /**
-     * The events this replica dropped while down were for users whose sockets may be on other
-     * replicas, which did not lose their relay: a notice on each such user's channel makes the
-     * replicas holding them close those sockets with 1012 too, so they sync.
+     * The events this replica did not relay were for users whose sockets may be on other replicas:
+     * a notice naming them (up to {@value #MISSED_PER_NOTICE} a frame) makes the replicas holding
+     * them close those sockets with 1012, so they sync.
      */
     private void tellWhoMissedEvents() {
-        if (missedThere.size() >= MISSED_CAP) {
-            LOG.warnf("Relay dropped events for over %d users while down; those past that catch up at their next reconnect",
-                    MISSED_CAP);
+        Link current = link.get();
+        if (current == null || missedThere.isEmpty()) {
+            return;
         }
+        if (missedThere.size() >= MISSED_CAP) {
+            LOG.warnf("Relay dropped events for over %d users; those past that catch up at their next reconnect", MISSED_CAP);
+        }
+        List<String> batch = new ArrayList<>();
         for (String userId : Set.copyOf(missedThere)) {
             missedThere.remove(userId);
-            pubsub.publish(channel(userId), replicaId + "\n" + userId + "\n" + MISSED + "\n").subscribe().with(n -> {
-            }, failure -> LOG.debugf("Missed-events notice for %s not sent: %s", userId, failure.getMessage()));
+            batch.add(userId);
+            if (batch.size() == MISSED_PER_NOTICE) {
+                notice(current, batch);
+                batch = new ArrayList<>();
+            }
         }
+        if (!batch.isEmpty()) {
+            notice(current, batch);
+        }
+    }
+
+    private void notice(Link current, List<String> userIds) {
+        String frame = replicaId + "\n" + MISSED + "\n" + String.join(",", userIds) + "\n";
+        current.publisher.send(Request.cmd(Command.PUBLISH).arg(channel).arg(frame)).ifNoItem().after(TIMEOUT).fail()
+                .subscribe().with(ok -> {
+                }, failure -> {
+                    LOG.debugf("Missed-events notice for %d user(s) not sent: %s", userIds.size(), failure.getMessage());
+                    userIds.forEach(this::dropped);
+                    lost(current);
+                });
     }
 
     private void dropped(String userId) {
@@ -275,8 +305,17 @@ public class ReplicaRelay {
         }
     }
 
+    /** Events dropped while connected (Redis too slow): the notice goes out a second later, once for all dropped meanwhile. */
+    private void noticeSoon() {
+        if (noticeScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(1000, id -> {
+                noticeScheduled.set(false);
+                tellWhoMissedEvents();
+            });
+        }
+    }
+
     private void onPush(Response push) {
-        LOG.debugf("Relay push %s of %d element(s)", push.type(), push.size());
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             onFrame(push.get(2).toString());
         }
@@ -287,76 +326,90 @@ public class ReplicaRelay {
         this.receiver = receiver;
     }
 
-    /** Relays an event to other replicas; while the relay is down it is dropped (clients catch up with sync). */
-    public void publish(String userId, String json, String exceptConnection) {
-        if (!enabled) {
+    /**
+     * Relays one event for some users to the other replicas, in one PUBLISH. Dropped (its users
+     * remembered as missed, clients catch up with sync) while the relay is down or while what waits
+     * on the publishing connection is at its bound.
+     * @param jsonBytes the UTF-8 length of {@code json}, which the caller has counted already
+     */
+    public void publish(Collection<String> userIds, String json, int jsonBytes, String exceptConnection) {
+        if (!enabled || userIds.isEmpty()) {
             return;
         }
-        if (link.get() == null) {
-            LOG.debugf("Relay down: event for %s not relayed", userId);
-            dropped(userId);
+        Link current = link.get();
+        if (current == null) {
+            LOG.debugf("Relay down: event for %d user(s) not relayed", userIds.size());
+            userIds.forEach(this::dropped);
             return;
         }
-        String frame = replicaId + "\n" + userId + "\n" + (exceptConnection == null ? "" : exceptConnection) + "\n" + json;
-        pubsub.publish(channel(userId), frame).subscribe().with(n -> {
-        }, failure -> {
-            LOG.debugf("Relay publish failed: %s", failure.getMessage());
-            dropped(userId);
-        });
-    }
-
-    /**
-     * Start receiving a user's events (their first connection on this replica). Never fails: while
-     * the relay is down the user is only recorded, and the resubscription includes them.
-     */
-    public Uni<Void> follow(String userId) {
-        if (!enabled) {
-            return Uni.createFrom().voidItem();
+        StringBuilder frame = new StringBuilder(replicaId.length() + 40 + userIds.size() * 25 + json.length())
+                .append(replicaId).append('\n').append(exceptConnection == null ? "" : exceptConnection).append('\n');
+        boolean first = true;
+        for (String userId : userIds) {
+            if (!first) {
+                frame.append(',');
+            }
+            frame.append(userId);
+            first = false;
         }
-        followed.add(userId);
-        Link current = link.get();
-        return current == null ? Uni.createFrom().voidItem() : send(current, Request.cmd(Command.SUBSCRIBE).arg(channel(userId)));
-    }
-
-    /** Stop receiving a user's events (their last connection here closed). Never fails either. */
-    public Uni<Void> unfollow(String userId) {
-        if (!enabled) {
-            return Uni.createFrom().voidItem();
+        frame.append('\n');
+        long bytes = frame.length() + (long) jsonBytes; // the header is ASCII
+        frame.append(json);
+        if (publishesInFlight.incrementAndGet() > MAX_PUBLISHES || bytesInFlight.addAndGet(bytes) > maxPublishBytes) {
+            publishesInFlight.decrementAndGet();
+            bytesInFlight.addAndGet(-bytes);
+            LOG.debugf("Relay publish queue full: event for %d user(s) not relayed", userIds.size());
+            userIds.forEach(this::dropped);
+            noticeSoon();
+            return;
         }
-        followed.remove(userId);
-        Link current = link.get();
-        return current == null ? Uni.createFrom().voidItem() : send(current, Request.cmd(Command.UNSUBSCRIBE).arg(channel(userId)));
-    }
-
-    /**
-     * A (un)subscription on the connection in use. When it fails or hangs the connection is no
-     * longer trusted: it is dropped, and the reconnect subscribes again to everything followed.
-     */
-    private Uni<Void> send(Link current, Request request) {
-        return current.connection.send(request).ifNoItem().after(TIMEOUT).fail().replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.debugf("Relay (un)subscription failed, reconnecting: %s", failure.getMessage());
+        current.publisher.send(Request.cmd(Command.PUBLISH).arg(channel).arg(frame.toString())).ifNoItem().after(TIMEOUT).fail()
+                .subscribe().with(ok -> released(bytes), failure -> {
+                    released(bytes);
+                    LOG.debugf("Relay publish failed, reconnecting: %s", failure.getMessage());
+                    userIds.forEach(this::dropped);
                     lost(current);
-                    return current.connection.close().onFailure().recoverWithNull();
                 });
+    }
+
+    private void released(long bytes) {
+        publishesInFlight.decrementAndGet();
+        bytesInFlight.addAndGet(-bytes);
+    }
+
+    /** Bytes of frames handed to the publishing connection and not yet acknowledged. */
+    long bytesInFlight() {
+        return bytesInFlight.get();
     }
 
     private void onFrame(String frame) {
         int a = frame.indexOf('\n');
         int b = frame.indexOf('\n', a + 1);
         int c = frame.indexOf('\n', b + 1);
-        if (a < 0 || b < 0 || c < 0 || frame.startsWith(replicaId + "\n")) {
+        if (a < 0 || b < 0 || c < 0 || (a == replicaId.length() && frame.startsWith(replicaId))) {
             return;
         }
-        String except = frame.substring(b + 1, c);
+        String except = frame.substring(a + 1, b);
+        List<String> userIds = users(frame, b + 1, c);
         if (MISSED.equals(except)) {
-            missedHere.fire(new Missed(frame.substring(a + 1, b)));
+            userIds.forEach(userId -> missedHere.fire(new Missed(userId)));
             return;
         }
-        receiver.accept(new Remote(frame.substring(a + 1, b), frame.substring(c + 1), except.isEmpty() ? null : except));
+        receiver.accept(new Remote(userIds, frame.substring(c + 1), except.isEmpty() ? null : except));
     }
 
-    private String channel(String userId) {
-        return prefix + ":user:" + userId;
+    /** The comma-separated user ids between {@code from} and {@code to}. */
+    private static List<String> users(String frame, int from, int to) {
+        List<String> userIds = new ArrayList<>();
+        int start = from;
+        while (start < to) {
+            int comma = frame.indexOf(',', start);
+            int end = comma < 0 || comma > to ? to : comma;
+            if (end > start) {
+                userIds.add(frame.substring(start, end));
+            }
+            start = end + 1;
+        }
+        return userIds;
     }
 }
