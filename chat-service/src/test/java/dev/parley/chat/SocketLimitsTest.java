@@ -136,11 +136,14 @@ class SocketLimitsTest {
             socket.write(burst.toByteArray());
 
             List<String> answered = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
             int busy = 0;
             while (answered.size() < 4) {
                 JsonObject frame = new JsonObject(socket.read().text());
                 if ("error".equals(frame.getString("event")) && "busy".equals(frame.getJsonObject("data").getString("code"))) {
                     busy++;
+                    // the refused frame is named, so its sender knows which request to send again
+                    refused.add(frame.getJsonObject("data").getString("ref"));
                     assertTrue(answered.isEmpty(), "refused at once, before the frames in flight are answered");
                 } else if ("sync:result".equals(frame.getString("event"))) {
                     answered.add(frame.getString("id"));
@@ -151,6 +154,7 @@ class SocketLimitsTest {
             }
             assertEquals(List.of("s", "b1", "b2", "b3"), answered, "the four in flight, answered in the order they came");
             assertEquals(4, busy);
+            assertEquals(List.of("b4", "b5", "b6", "b7"), refused, "each refusal names its frame");
             socket.sendText(new JsonObject().put("event", "test:barrier").put("id", "after").put("data", new JsonObject()).encode());
             assertEquals("after", nextError(socket).getString("ref"), "the socket carries on");
         }

@@ -539,7 +539,7 @@ final class ChatScenario implements Scenario {
         result.details.put("refused", tally.refused());
         result.details.put("heapPeakMiB", run.heap.peaksMiB());
         result.details.put("perSecond", Map.of("columns", List.of("second", "offered", "accepted", "refused", "delivered"),
-                "rows", run.flow));
+                "rows", run.flow.stream().map(row -> java.util.Arrays.stream(row).boxed().toList()).toList()));
         Map<String, List<double[]>> flowSeries = new java.util.LinkedHashMap<>();
         String[] names = { "offered", "accepted", "refused", "delivered" };
         for (int c = 0; c < names.length; c++) {

@@ -34,11 +34,20 @@ final class ConnectionsScenario implements Scenario {
     private final int checkpoints;
     private final boolean histogram;
 
+    /** The stack's default cap (parley.gateway.websocket / parley.chat.socket max-sockets-per-user). */
+    static final int MAX_SOCKETS_PER_USER = 10;
+
     ConnectionsScenario(Context ctx) {
         this.ctx = ctx;
         Args a = ctx.args();
         this.sockets = a.integer("sockets", 1000);
-        this.users = Math.max(1, a.integer("users", Math.max(1, Math.min(200, sockets / 20))));
+        // at most 10 sockets per user: the gateway and chat-service refuse an eleventh (429 too_many_sockets)
+        this.users = Math.max(1, a.integer("users", Math.max(1, (sockets + MAX_SOCKETS_PER_USER - 1) / MAX_SOCKETS_PER_USER)));
+        if ((sockets + users - 1) / users > MAX_SOCKETS_PER_USER) {
+            throw new IllegalArgumentException(String.format("%d sockets over %d users is more than %d per user, which the"
+                    + " stack refuses (too_many_sockets): use --users %d or more", sockets, users, MAX_SOCKETS_PER_USER,
+                    (sockets + MAX_SOCKETS_PER_USER - 1) / MAX_SOCKETS_PER_USER));
+        }
         this.rampRate = a.decimal("ramp", 500);
         this.holdNanos = a.duration("hold", "20s").toNanos();
         this.direct = a.flag("direct");

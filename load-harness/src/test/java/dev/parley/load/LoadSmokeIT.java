@@ -71,7 +71,8 @@ class LoadSmokeIT {
     @Test
     void idleSocketsAreHeldAndMeasured() throws Exception {
         // 150: under the 200 sockets the gateway tunnels per chat-service instance by default (docs/benchmarks.md)
-        Args args = Args.of(Map.of("sockets", "150", "users", "10", "ramp", "400", "hold", "2s", "checkpoints", "1",
+        // 15 users: at most 10 sockets each, the stack's cap per user
+        Args args = Args.of(Map.of("sockets", "150", "users", "15", "ramp", "400", "hold", "2s", "checkpoints", "1",
                 "source-addresses", "2"));
         RunResult run = new ConnectionsScenario(new Scenario.Context(target, vertx, args, System.out)).run(0);
 

@@ -105,14 +105,15 @@ public class ChatSocket {
         session.heard();
         if (!session.allowFrame()) {
             refusals.refused("frame_rate");
-            refuse(connection, session, "rate_limited", "Too many frames; slow down");
+            refuse(connection, session, "rate_limited", "Too many frames; slow down", SocketProtocol.quickRef(frame));
         } else {
             switch (session.arrive(frame, maxInFlight)) {
                 case SocketSession.HANDLE_NOW -> handle(connection, session, frame, Vertx.currentContext(), Thread.currentThread());
                 case SocketSession.BUSY -> {
                     refusals.refused("busy");
                     refuse(connection, session, "busy",
-                            "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies");
+                            "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies",
+                            SocketProtocol.quickRef(frame));
                 }
                 default -> {
                     // waits behind the frame being handled; handle() starts it when that one is done
@@ -147,7 +148,7 @@ public class ChatSocket {
     }
 
     /** A refused frame: an error (within the outbound budget), and a strike; too many strikes close the socket. */
-    private void refuse(WebSocketConnection connection, SocketSession session, String code, String message) {
+    private void refuse(WebSocketConnection connection, SocketSession session, String code, String message, String ref) {
         if (session.strike(config.socket().floodStrikes())) {
             LOG.infof("ws flood user=%s connection=%s: closing", session.userId, connection.id());
             refusals.refused("flood_close");
@@ -156,7 +157,7 @@ public class ChatSocket {
             });
             return;
         }
-        outbound.send(connection, protocol.error(code, message, null));
+        outbound.send(connection, protocol.error(code, message, ref));
     }
 
     /** The protocol is JSON text: a binary frame is answered with an error, and the socket carries on. */
@@ -166,7 +167,7 @@ public class ChatSocket {
         if (session != null) {
             session.heard();
             if (!session.allowFrame()) {
-                refuse(connection, session, "rate_limited", "Too many frames; slow down");
+                refuse(connection, session, "rate_limited", "Too many frames; slow down", null);
             } else {
                 outbound.send(connection, protocol.error("unsupported_frame", "Frames are JSON text; binary frames are not read", null));
             }

@@ -107,6 +107,37 @@ public class SocketProtocol {
         return reply.onFailure().recoverWithItem(failure -> failureToError(failure, ref));
     }
 
+    /**
+     * The {@code id} of a frame refused before it is read (over the frame rate, too many in
+     * flight), so its sender knows which request was refused, found without parsing: only among
+     * the first 256 characters, only before {@code "data"} (the envelope's own id, as clients send
+     * it first), at most 64 characters without escapes; null otherwise.
+     */
+    static String quickRef(String frame) {
+        int window = Math.min(frame.length(), 256);
+        int key = frame.indexOf("\"id\"");
+        if (key < 0 || key >= window) {
+            return null;
+        }
+        int data = frame.indexOf("\"data\"");
+        if (data >= 0 && data < key) {
+            return null;
+        }
+        int i = key + 4;
+        while (i < window && (frame.charAt(i) == ' ' || frame.charAt(i) == ':')) {
+            i++;
+        }
+        if (i >= window || frame.charAt(i) != '"') {
+            return null;
+        }
+        int end = frame.indexOf('"', i + 1);
+        if (end < 0 || end - i - 1 > 64 || end >= window) {
+            return null;
+        }
+        String ref = frame.substring(i + 1, end);
+        return ref.indexOf('\\') >= 0 ? null : ref;
+    }
+
     String error(String code, String message, String ref) {
         Map<String, Object> data = ref == null ? Map.of("code", code, "message", message)
                 : Map.of("code", code, "message", message, "ref", ref);
