@@ -88,7 +88,11 @@ public final class Fuzzer {
             String token = fixture.tokens().get(w % fixture.tokens().size());
             running.add(workers.submit(() -> {
                 try (FuzzSocket socket = new FuzzSocket(vertx, options.gateway(), token, DEADLINE)) {
-                    while (left.getAndDecrement() > 0) {
+                    int n;
+                    while ((n = left.getAndDecrement()) > 0) {
+                        if (n % Math.max(1, options.cases() / 10) == 0 && n != options.cases()) {
+                            out.printf("  %d cases left, %d failure(s) so far%n", n, failures.size());
+                        }
                         if (cases.nextIsFrame()) {
                             FrameCase c = cases.nextFrame();
                             try {
