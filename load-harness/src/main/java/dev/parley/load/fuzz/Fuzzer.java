@@ -145,26 +145,45 @@ public final class Fuzzer {
         if (c.token() != null && !c.token().isEmpty()) {
             request.header("Authorization", "Bearer " + c.token());
         }
+        HttpRequest built = request.build();
+        HttpResponse<String> response;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            int status = response.statusCode();
-            count(statuses, status / 100 + "xx " + status);
-            if (status >= 500) {
-                failures.add(status + " for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " (" + c.what() + "): "
-                        + abbreviate(response.body()));
-            } else if (status >= 400 && !"HEAD".equals(c.method()) && !isProblem(response) && knownGap(c, status)) {
-                count(statuses, "known gap: " + status + " without a problem body" + ("gateway".equals(c.target()) ? "" : " at a service"));
-            } else if (status >= 400 && !"HEAD".equals(c.method()) && !isProblem(response)) {
-                failures.add(status + " without a problem body for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " ("
-                        + c.what() + "): " + response.headers().firstValue("content-type").orElse("no content type") + " "
-                        + abbreviate(response.body()));
+            response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException stale) {
+            // HTTP/1.1 lets a server close a kept-alive connection after any answer (RFC 9112 9.5), and the
+            // JDK client retries only idempotent requests on one: a case that met a closed pooled connection is
+            // sent once more on a fresh one. Only a request that gets no answer there either is a failure.
+            count(statuses, "resent on a fresh connection");
+            try {
+                response = fresh().send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                count(statuses, "no answer");
+                failures.add("no answer for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " (" + c.what() + "): " + e);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        } catch (IOException e) {
-            count(statuses, "no answer");
-            failures.add("no answer for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " (" + c.what() + "): " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
+        int status = response.statusCode();
+        count(statuses, status / 100 + "xx " + status);
+        if (status >= 500) {
+            failures.add(status + " for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " (" + c.what() + "): "
+                    + abbreviate(response.body()));
+        } else if (status >= 400 && !"HEAD".equals(c.method()) && !isProblem(response) && knownGap(c, status)) {
+            count(statuses, "known gap: " + status + " without a problem body" + ("gateway".equals(c.target()) ? "" : " at a service"));
+        } else if (status >= 400 && !"HEAD".equals(c.method()) && !isProblem(response)) {
+            failures.add(status + " without a problem body for " + c.method() + " " + abbreviate(c.pathAndQuery()) + " ("
+                    + c.what() + "): " + response.headers().firstValue("content-type").orElse("no content type") + " "
+                    + abbreviate(response.body()));
+        }
+    }
+
+    private static HttpClient fresh() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private void frame(FuzzSocket socket, FrameCase c) throws Exception {
