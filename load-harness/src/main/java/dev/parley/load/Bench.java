@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.parley.load.fuzz.Fuzzer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -32,6 +33,7 @@ public final class Bench {
               connections  --sockets 1000 --users 50 --ramp 500 --hold 20s [--direct] [--source-addresses N] [--histogram]
               history      --messages 1M --page 50 --pages 200 --duration 120s [--via gateway|chat] [--seed-concurrency 64]
               login        --users 16 --concurrency 4 --duration 20s --warmup 5s
+              fuzz         --cases 100000 [--seed N] --concurrency 6 [--store-uri mongodb://...]   (runs 1, max-error-rate 0)
             Every scenario:
               --runs 3                 repeat; the table shows each run, the median and the spread
               --max-error-rate 0.001   a run with more errors than this (a fraction) is refused, not reported
@@ -78,12 +80,14 @@ public final class Bench {
 
     static Outcome execute(String[] argv, PrintStream out) throws Exception {
         String scenarioName = argv[0];
-        if (!List.of("chat", "connections", "history", "login").contains(scenarioName)) {
+        if (!List.of("chat", "connections", "history", "login", "fuzz").contains(scenarioName)) {
             throw new IllegalArgumentException("Unknown scenario " + scenarioName);
         }
         Args args = new Args(argv, 1);
-        int runs = args.integer("runs", 3);
-        double maxErrorRate = args.decimal("max-error-rate", 0.001);
+        boolean fuzz = "fuzz".equals(scenarioName);
+        // a fuzz run is a check, not a measurement: once is enough, and one failure fails it
+        int runs = args.integer("runs", fuzz ? 1 : 3);
+        double maxErrorRate = args.decimal("max-error-rate", fuzz ? 0 : 0.001);
         Path root = Target.findRoot();
         Path results = Path.of(args.string("results", root.resolve("bench-results").toString()));
         int offset = args.integer("port-offset", 700);
@@ -114,6 +118,9 @@ public final class Bench {
         boolean memoryStore = "memory".equals(store);
         // extra configuration for every service of the harness's stack: --set key=value,key=value
         Map<String, String> settings = new LinkedHashMap<>();
+        if (fuzz) {
+            settings.putAll(Fuzzer.STACK_SETTINGS);
+        }
         for (String pair : args.string("set", "").split(",")) {
             if (!pair.isBlank()) {
                 int eq = pair.indexOf('=');
@@ -244,6 +251,7 @@ public final class Bench {
             case "connections" -> new ConnectionsScenario(ctx);
             case "history" -> new HistoryScenario(ctx);
             case "login" -> new LoginScenario(ctx);
+            case "fuzz" -> new FuzzScenario(ctx);
             default -> throw new IllegalArgumentException("Unknown scenario " + name);
         };
     }
