@@ -110,11 +110,20 @@ public interface ChatConfig {
 
         /**
          * Frames of one socket that may be in flight (arrived, not yet answered; handled one at a
-         * time, in order). One more is refused at once with {@code error} {@code busy} (and counts as
-         * a flood strike): at most this many frames of 64 KiB wait in memory per socket.
+         * time, in order). One more is refused at once with {@code error} {@code busy}: at most this
+         * many frames of 64 KiB wait in memory per socket. Not a flood strike: when the server is
+         * slow, honest clients meet it too (only the frame rate is the client's to keep).
          */
         @WithDefault("16")
         int maxInFlight();
+
+        /**
+         * How long a frame may wait in its socket's line before it is handled: one that waited longer
+         * is answered {@code error} {@code overloaded} (retry later) without being handled, so what a
+         * replica accepts under overload is answered promptly and the rest is refused, not queued.
+         */
+        @WithDefault("PT0.5S")
+        Duration waitBudget();
 
         /** {@code user:status} events a connection may send per 10 seconds; more get {@code rate_limited}. */
         @WithDefault("5")

@@ -41,7 +41,7 @@ final class ChatScenario implements Scenario {
     private static final String ACK = "{\"event\":\"message:ack\"";
     private static final String CLIENT_ID = "\"clientMessageId\":\"";
     /** A send that chat-service refused at once, telling its sender to retry later: not a loss. */
-    private static final java.util.Set<String> REFUSALS = java.util.Set.of("overloaded", "store_unavailable");
+    private static final java.util.Set<String> REFUSALS = java.util.Set.of("overloaded", "store_unavailable", "busy");
     /** After the load, the system has recovered once a probe is delivered within this. */
     static final long HEALTHY_PROBE_MILLIS = 500;
 

@@ -59,6 +59,7 @@ public class ChatSocket {
     private final ChatConfig config;
     private final SocketSession.Pace[] paces;
     private final int maxInFlight;
+    private final long waitBudgetNanos;
     private final Refusals refusals;
 
     public ChatSocket(SocketProtocol protocol, ConnectionRegistry registry, PresenceTracker presence, Outbound outbound,
@@ -71,6 +72,7 @@ public class ChatSocket {
         this.config = config;
         this.paces = SocketSession.Pace.all(config.socket());
         this.maxInFlight = config.socket().maxInFlight();
+        this.waitBudgetNanos = config.socket().waitBudget().toNanos();
     }
 
     @OnOpen
@@ -110,10 +112,11 @@ public class ChatSocket {
             switch (session.arrive(frame, maxInFlight)) {
                 case SocketSession.HANDLE_NOW -> handle(connection, session, frame, Vertx.currentContext(), Thread.currentThread());
                 case SocketSession.BUSY -> {
+                    // not a strike: a slow server makes honest clients meet this too
                     refusals.refused("busy");
-                    refuse(connection, session, "busy",
+                    outbound.send(connection, protocol.error("busy",
                             "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies",
-                            SocketProtocol.quickRef(frame));
+                            SocketProtocol.quickRef(frame)));
                 }
                 default -> {
                     // waits behind the frame being handled; handle() starts it when that one is done
@@ -141,9 +144,16 @@ public class ChatSocket {
     }
 
     private void next(WebSocketConnection connection, SocketSession session, Context loop, Thread loopThread) {
-        String waiting = session.handled();
+        SocketSession.Waiting waiting = session.handled();
+        while (waiting != null && System.nanoTime() - waiting.arrivedAt() > waitBudgetNanos) {
+            // waited past the budget: refused, not handled, so what is handled is answered promptly
+            refusals.refused("wait_budget");
+            outbound.send(connection, protocol.error("overloaded", "The server is busy; retry shortly",
+                    SocketProtocol.quickRef(waiting.frame())));
+            waiting = session.handled();
+        }
         if (waiting != null) {
-            handle(connection, session, waiting, loop, loopThread);
+            handle(connection, session, waiting.frame(), loop, loopThread);
         }
     }
 

@@ -19,7 +19,7 @@ import io.quarkus.runtime.Startup;
 public class Refusals {
 
     /** The limits, so every series exists (at 0) before the first refusal. */
-    static final String[] LIMITS = { "frame_rate", "busy", "flood_close", "too_many_sockets", "user:typing", "user:status",
+    static final String[] LIMITS = { "frame_rate", "busy", "wait_budget", "flood_close", "too_many_sockets", "user:typing", "user:status",
             "sync", "message:read" };
 
     private final MeterRegistry meters;

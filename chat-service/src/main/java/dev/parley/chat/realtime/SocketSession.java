@@ -48,7 +48,11 @@ final class SocketSession {
     /** Frames arrived and not handled yet, the one being handled included (event loop only). */
     private int inFlight;
     /** Those waiting behind the one being handled, in arrival order; null while there are none (event loop only). */
-    private ArrayDeque<String> waiting;
+    private ArrayDeque<Waiting> waiting;
+
+    /** A frame waiting behind the one being handled, and when it arrived (nanos). */
+    record Waiting(String frame, long arrivedAt) {
+    }
 
     SocketSession(String userId, long expiresAt, Pace[] paces) {
         this.userId = userId;
@@ -105,17 +109,17 @@ final class SocketSession {
         if (waiting == null) {
             waiting = new ArrayDeque<>(4);
         }
-        waiting.add(frame);
+        waiting.add(new Waiting(frame, System.nanoTime()));
         return WAIT;
     }
 
     /** The frame being handled is done (on the event loop); @return the next one to handle, or null. */
-    String handled() {
+    Waiting handled() {
         inFlight--;
         if (waiting == null) {
             return null;
         }
-        String nextFrame = waiting.poll();
+        Waiting nextFrame = waiting.poll();
         if (waiting.isEmpty()) {
             waiting = null;
         }
