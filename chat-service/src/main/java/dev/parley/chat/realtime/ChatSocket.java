@@ -114,7 +114,7 @@ public class ChatSocket {
                 case SocketSession.BUSY -> {
                     // not a strike: a slow server makes honest clients meet this too
                     refusals.refused("busy");
-                    outbound.send(connection, protocol.error("busy",
+                    outbound.send(connection, SocketProtocol.refusal("busy",
                             "Too many frames waiting for an answer (at most " + maxInFlight + "); wait for replies",
                             SocketProtocol.quickRef(frame)));
                 }
@@ -148,7 +148,7 @@ public class ChatSocket {
         while (waiting != null && System.nanoTime() - waiting.arrivedAt() > waitBudgetNanos) {
             // waited past the budget: refused, not handled, so what is handled is answered promptly
             refusals.refused("wait_budget");
-            outbound.send(connection, protocol.error("overloaded", "The server is busy; retry shortly",
+            outbound.send(connection, SocketProtocol.refusal("overloaded", "The server is busy; retry shortly",
                     SocketProtocol.quickRef(waiting.frame())));
             waiting = session.handled();
         }
@@ -167,7 +167,7 @@ public class ChatSocket {
             });
             return;
         }
-        outbound.send(connection, protocol.error(code, message, ref));
+        outbound.send(connection, SocketProtocol.refusal(code, message, ref));
     }
 
     /** The protocol is JSON text: a binary frame is answered with an error, and the socket carries on. */

@@ -134,8 +134,28 @@ public class SocketProtocol {
         if (end < 0 || end - i - 1 > 64 || end >= window) {
             return null;
         }
-        String ref = frame.substring(i + 1, end);
-        return ref.indexOf('\\') >= 0 ? null : ref;
+        for (int c = i + 1; c < end; c++) {
+            if (frame.charAt(c) == '\\' || frame.charAt(c) < 0x20) {
+                return null; // would need escaping in the answer
+            }
+        }
+        return frame.substring(i + 1, end);
+    }
+
+    /**
+     * The same {@code error} frame as {@link #error}, written without a serializer: for the
+     * refusals a replica sends most under overload ({@code busy}, {@code overloaded},
+     * {@code rate_limited}), whose code and message are constants of ours (no character to escape)
+     * and whose ref is a {@link #quickRef} (no quote, backslash or control character).
+     */
+    static String refusal(String code, String message, String ref) {
+        StringBuilder frame = new StringBuilder(64 + message.length() + (ref == null ? 0 : ref.length()))
+                .append("{\"event\":\"error\",\"data\":{\"code\":\"").append(code).append("\",\"message\":\"")
+                .append(message).append('"');
+        if (ref != null) {
+            frame.append(",\"ref\":\"").append(ref).append('"');
+        }
+        return frame.append("}}").toString();
     }
 
     String error(String code, String message, String ref) {

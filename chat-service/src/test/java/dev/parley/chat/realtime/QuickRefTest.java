@@ -15,7 +15,18 @@ class QuickRefTest {
     }
 
     @Test
+    void aRefusalIsTheSameFrameTheSerializerWouldWrite() {
+        io.vertx.core.json.JsonObject frame = new io.vertx.core.json.JsonObject(SocketProtocol.refusal("busy", "Too many", "r-1"));
+        assertEquals("error", frame.getString("event"));
+        assertEquals("busy", frame.getJsonObject("data").getString("code"));
+        assertEquals("Too many", frame.getJsonObject("data").getString("message"));
+        assertEquals("r-1", frame.getJsonObject("data").getString("ref"));
+        assertNull(new io.vertx.core.json.JsonObject(SocketProtocol.refusal("busy", "x", null)).getJsonObject("data").getString("ref"));
+    }
+
+    @Test
     void anythingElseIsNoRefRatherThanAWrongOne() {
+        assertNull(SocketProtocol.quickRef("{\"event\":\"x\",\"id\":\"a\tb\"}"), "a control character");
         assertNull(SocketProtocol.quickRef("{\"event\":\"x\",\"data\":{\"id\":\"inner\"},\"id\":\"outer\"}"), "an id inside data");
         assertNull(SocketProtocol.quickRef("{\"event\":\"x\",\"id\":42}"), "not a string");
         assertNull(SocketProtocol.quickRef("{\"event\":\"x\",\"id\":\"a\\\"b\"}"), "escapes");
