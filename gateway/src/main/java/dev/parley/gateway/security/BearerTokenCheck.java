@@ -52,7 +52,8 @@ public class BearerTokenCheck implements HttpAuthenticationMechanism {
         HttpServerRequest request = ctx.request();
         if (WEBSOCKET_PATH.equals(request.path()) && WebSocketUpgrade.requested(request)
                 && !request.headers().contains(HttpHeaders.AUTHORIZATION)) {
-            String token = request.getParam(QueryToken.NAME);
+            // read as the redaction reads it (QueryToken), so whatever authenticates is also removed from logs and the URI
+            String token = QueryToken.find(request.query());
             if (token != null && !token.isBlank()) {
                 // verified like any bearer token and forwarded as one; the tunnel drops it from the URI
                 request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
