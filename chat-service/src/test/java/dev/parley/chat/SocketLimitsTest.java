@@ -373,14 +373,8 @@ class SocketLimitsTest {
                 .post("/chat").then().statusCode(201).extract().path("id");
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TestSocket.WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + TestSocket.WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        dev.parley.testsupport.Await.until(what, TestSocket.WAIT, condition);
     }
 
     private TestSocket connect(TestUser user) throws Exception {

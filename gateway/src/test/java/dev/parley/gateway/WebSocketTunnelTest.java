@@ -359,14 +359,8 @@ class WebSocketTunnelTest {
         return since != 0 && System.nanoTime() - since >= duration.toNanos();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + DEADLINE + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        dev.parley.testsupport.Await.until(what, DEADLINE, condition);
     }
 
     private WebSocketConnectOptions as(String user) {

@@ -69,11 +69,7 @@ class RelayPublishBoundTest {
         assertEquals(0, relay.bytesInFlight());
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        dev.parley.testsupport.Await.until(what, Duration.ofSeconds(15), condition);
     }
 }
